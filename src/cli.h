@@ -1,0 +1,28 @@
+/* cli.h - the pgmap commands, declared as data (name, summary, usage, run
+ * function) so `pgmap help`, `--help` and dispatch come from one table. */
+#ifndef PGMAP_CLI_H
+#define PGMAP_CLI_H
+
+/* Exit codes, documented in pgmap.1 (EXIT STATUS). */
+enum {
+    EXIT_CLEAN = 0,     /* success, nothing rejected */
+    EXIT_WARNINGS = 1,  /* rows rejected or values nulled within the limits */
+    EXIT_FAILED = 2,    /* the mapping, a connection, the data or a limit failed */
+    EXIT_USAGE = 64     /* command-line usage error (sysexits EX_USAGE) */
+};
+
+typedef struct Command {
+    const char *name;
+    const char *summary;
+    const char *usage;
+    int (*run)(int argc, char **argv);
+} Command;
+
+extern const Command pgmap_commands[];
+extern const unsigned pgmap_ncommands;
+
+int cmd_run(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
+
+#endif

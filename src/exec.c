@@ -1,0 +1,309 @@
+/* exec.c - runs a plan (see exec.h).  Memory stays flat: one row of
+ * borrowed source values, a scratch arena reset per row, and one batch
+ * bounded in rows and bytes. */
+#include "exec.h"
+#include "pgconn.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* A batch is flushed at this many bytes even before its row count, so a
+ * table of large blobs cannot grow memory without bound. */
+#define BATCH_MAX_BYTES (16u * 1024u * 1024u)
+
+typedef struct RowCtx {
+    const PlanTable *t;
+    const Value *row;      /* raw source values */
+    Arena *scratch;
+    Loader *L;
+    TableStats *st;
+    Batch *b;
+    long rownum;
+    const char *key_json;
+    Buf cast;              /* reused for every cast: no allocation per value */
+    PgmError *e;
+} RowCtx;
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void value_json(const Value *v, Arena *a, Buf *out)
+{
+    if (v->kind == VAL_NULL) {
+        buf_puts(out, "null");
+    } else if (v->kind == VAL_INT) {
+        buf_printf(out, "%lld", (long long)v->i);
+    } else {
+        size_t len;
+        const char *s = value_as_text(v, a, &len);
+        json_append_string(out, s, len);
+    }
+}
+
+/* The JSON that names a row in the rejects file: the raw source values of
+ * the key, or the row's ordinal when the table has no key. */
+static const char *make_key_json(RowCtx *x)
+{
+    const PlanTable *t = x->t;
+    Buf b;
+    buf_init(&b);
+    buf_putc(&b, '{');
+    if (t->nid == 0)
+        buf_printf(&b, "\"row\":%ld", x->rownum);
+    for (size_t k = 0; k < t->nid; k++) {
+        if (k)
+            buf_putc(&b, ',');
+        json_append_string(&b, t->id_names[k], strlen(t->id_names[k]));
+        buf_putc(&b, ':');
+        value_json(&x->row[t->id_src[k]], x->scratch, &b);
+    }
+    buf_putc(&b, '}');
+    const char *s = arena_strndup(x->scratch, b.data, b.len);
+    buf_free(&b);
+    return s;
+}
+
+/* Records a failing value: a reject, or a nulled/defaulted value. */
+static int record_problem(RowCtx *x, const PlanColumn *pc, const char *op, const char *msg,
+                          int nulled)
+{
+    const Value *raw = &x->row[pc->src];
+    size_t len = 0;
+    const char *text = raw->kind == VAL_NULL ? NULL : value_as_text(raw, x->scratch, &len);
+    ProblemInfo pi = {x->t->label, pc->name, op, NULL, NULL, msg, text, len, x->key_json, nulled};
+    report_problem(x->L->report, &pi);
+    if (nulled) {
+        x->st->nulled++;
+        return PGM_OK;
+    }
+    Buf vj;
+    buf_init(&vj);
+    value_json(raw, x->scratch, &vj);
+    Reject rj = {x->t->label, x->key_json, pc->name, op, vj.data, msg, NULL, NULL, NULL};
+    int rc = rejects_write(x->L->rejects, &rj, x->e);
+    buf_free(&vj);
+    return rc;
+}
+
+enum { COL_OK = 0, COL_REJECT = 1, COL_ABORT = 2, COL_IOERR = 3 };
+
+/* Applies the column's on_error policy to a failure; *v gets the value
+ * to use when the row survives. */
+static int apply_on_error(RowCtx *x, const PlanColumn *pc, const char *op, const char *msg, Value *v)
+{
+    OnError pol = pc->on_error;
+    if (pol == ONERR_ABORT) {
+        const Value *raw = &x->row[pc->src];
+        size_t len = 0;
+        const char *s = raw->kind == VAL_NULL ? "NULL" : value_as_text(raw, x->scratch, &len);
+        err_set(x->e, "%s key %s column %s: %s: %s (value \"%.60s\"); on_error is abort",
+                x->t->label, x->key_json, pc->name, op, msg, s);
+        return COL_ABORT;
+    }
+    int survives = (pol == ONERR_NULL || pol == ONERR_DEFAULT) &&
+                   (!pc->tcol->notnull || (pol == ONERR_DEFAULT && pc->fallback));
+    if (record_problem(x, pc, op, msg, survives) != PGM_OK)
+        return COL_IOERR;
+    if (!survives)
+        return COL_REJECT;
+    *v = (pol == ONERR_DEFAULT && pc->fallback) ? value_text(pc->fallback, strlen(pc->fallback))
+                                                : value_null();
+    return COL_OK;
+}
+
+static int matches_null_if(const PlanTable *t, const Value *v, Arena *a)
+{
+    if (t->nnull_if == 0 || v->kind == VAL_NULL || v->kind == VAL_BLOB)
+        return 0;
+    size_t len;
+    const char *s = value_as_text(v, a, &len);
+    for (size_t i = 0; i < t->nnull_if; i++)
+        if (strlen(t->null_if[i]) == len && memcmp(t->null_if[i], s, len) == 0)
+            return 1;
+    return 0;
+}
+
+/* The final step: NOT NULL, then pgmap's own cast to the target type.
+ * A value that on_error replaced is cast too, once; if it fails again the
+ * row is rejected. */
+static int cast_column(RowCtx *x, const PlanColumn *pc, Value v, Buf *out)
+{
+    char msg[512], op[96];
+    for (int attempt = 0;; attempt++) {
+        if (v.kind == VAL_NULL) {
+            if (!pc->tcol->notnull) {
+                buf_puts(out, "\\N");
+                return COL_OK;
+            }
+            snprintf(msg, sizeof msg, "null value in NOT NULL column");
+            return record_problem(x, pc, "not_null", msg, 0) == PGM_OK ? COL_REJECT : COL_IOERR;
+        }
+        buf_reset(&x->cast);
+        if (pgtype_cast(&pc->tcol->type, &v, &x->cast, msg, sizeof msg) == 0) {
+            copy_escape(out, x->cast.data ? x->cast.data : "", x->cast.len);
+            return COL_OK;
+        }
+        snprintf(op, sizeof op, "cast to %s", pc->tcol->type.name);
+        if (attempt > 0)
+            return record_problem(x, pc, op, msg, 0) == PGM_OK ? COL_REJECT : COL_IOERR;
+        int rc = apply_on_error(x, pc, op, msg, &v);
+        if (rc != COL_OK)
+            return rc;
+    }
+}
+
+/* Runs one column's program and appends its COPY field. */
+static int convert_column(RowCtx *x, const PlanColumn *pc, Buf *out)
+{
+    Value v = x->row[pc->src];
+    char msg[512];
+    if (matches_null_if(x->t, &v, x->scratch))
+        v = value_null();
+    for (size_t i = 0; i < pc->nops; i++) {
+        if (op_run(&pc->ops[i], &v, x->scratch, msg, sizeof msg) == 0)
+            continue;
+        int rc = apply_on_error(x, pc, op_name(pc->ops[i].kind), msg, &v);
+        if (rc != COL_OK)
+            return rc;
+        break;   /* a nulled or defaulted value skips the rest of the program */
+    }
+    return cast_column(x, pc, v, out);
+}
+
+/* Converts one source row; appends it to the batch unless rejected. */
+static int convert_row(RowCtx *x)
+{
+    Buf *data = &x->b->data;
+    size_t mark = data->len;
+    x->key_json = make_key_json(x);
+    for (size_t i = 0; i < x->t->ncols; i++) {
+        if (i)
+            buf_putc(data, '\t');
+        int rc = convert_column(x, &x->t->cols[i], data);
+        if (rc == COL_OK)
+            continue;
+        data->len = mark;
+        data->data[mark] = '\0';
+        if (rc == COL_REJECT) {
+            x->st->rejected++;
+            return PGM_OK;
+        }
+        return PGM_FAIL;
+    }
+    buf_putc(data, '\n');
+    batch_commit_row(x->b, x->key_json);
+    return PGM_OK;
+}
+
+static int over_limit(const PlanTable *t, const TableStats *st, PgmError *e)
+{
+    if (t->reject_limit < 0 || st->rejected <= t->reject_limit)
+        return 0;
+    err_set(e, "%s: %ld rejected rows exceed reject_limit %ld; stopping", t->label, st->rejected,
+            t->reject_limit);
+    return 1;
+}
+
+static void progress(const ExecOptions *o, const PlanTable *t, const TableStats *st)
+{
+    if (o->verbose)
+        fprintf(stderr, "pgmap: %s: %ld rows read, %ld rejected\n", t->label, st->read, st->rejected);
+}
+
+/* Streams one table through its program into batches. */
+static int run_table(const PlanTable *t, Reader *src, Loader *L, const ExecOptions *o,
+                     TableStats *st, PgmError *e)
+{
+    Cursor *cur = NULL;
+    if (loader_prepare_table(L, t, e) != PGM_OK)
+        return PGM_FAIL;
+    if (src->ops->query(src, t->src_sql, &cur, e) != PGM_OK) {
+        err_prefix(e, "%s", t->label);
+        return PGM_FAIL;
+    }
+    long batch = o->batch_override > 0 ? o->batch_override : t->batch;
+    size_t ncols = src->ops->ncolumns(cur);
+    Value *row = xcalloc(ncols ? ncols : 1, sizeof *row);
+    Arena *scratch = arena_new();
+    Batch b;
+    batch_init(&b);
+    RowCtx x = {t, row, scratch, L, st, &b, 0, NULL, {0}, e};
+    buf_init(&x.cast);
+    int rc = PGM_OK, more;
+    while ((more = src->ops->next(cur, row, e)) == 1) {
+        st->read++;
+        x.rownum = st->read;
+        arena_reset(scratch);
+        if (convert_row(&x) != PGM_OK || over_limit(t, st, e)) {
+            rc = PGM_FAIL;
+            break;
+        }
+        if ((long)b.nrows >= batch || b.data.len >= BATCH_MAX_BYTES) {
+            rc = loader_flush(L, t, &b, st, e);
+            progress(o, t, st);
+            if (rc != PGM_OK || over_limit(t, st, e)) {
+                rc = PGM_FAIL;
+                break;
+            }
+        }
+    }
+    if (more < 0)
+        rc = PGM_FAIL;
+    if (rc == PGM_OK && loader_flush(L, t, &b, st, e) != PGM_OK)
+        rc = PGM_FAIL;
+    if (rc == PGM_OK && over_limit(t, st, e))
+        rc = PGM_FAIL;
+    buf_free(&x.cast);
+    batch_free(&b);
+    arena_free(scratch);
+    free(row);
+    src->ops->cursor_close(cur);
+    return rc;
+}
+
+/* Replace-mode tables are emptied together at the start, children and
+ * parents in one statement so foreign keys between them do not object. */
+static int truncate_replaced(const Plan *p, PGconn *c, PgmError *e)
+{
+    Buf sql;
+    buf_init(&sql);
+    for (size_t i = 0; i < p->n; i++) {
+        const PlanTable *t = &p->tables[i];
+        if (!t->truncate_sql)
+            continue;
+        buf_puts(&sql, sql.len ? ", " : "TRUNCATE ");
+        pg_quote_qualified(c, &sql, t->tgt.schema, t->tgt.name);
+    }
+    int rc = sql.len ? pg_exec(c, sql.data, e) : PGM_OK;
+    buf_free(&sql);
+    return rc;
+}
+
+ExecResult exec_plan(const Plan *p, Reader *src, PGconn *c, const ExecOptions *o,
+                     RejectLog *rejects, Report *report, PgmError *e)
+{
+    Loader L = {c, o->dry_run, rejects, report};
+    double start = now_seconds();
+    if (truncate_replaced(p, c, e) != PGM_OK)
+        return EXEC_FAILED;
+    for (size_t i = 0; i < p->n; i++) {
+        const PlanTable *t = &p->tables[i];
+        TableStats *st = &report->tables[i];
+        st->table = t->label;
+        double t0 = now_seconds();
+        int rc = run_table(t, src, &L, o, st, e);
+        st->seconds = now_seconds() - t0;
+        if (rc != PGM_OK)
+            return EXEC_FAILED;
+    }
+    if (loader_set_sequences(&L, p, e) != PGM_OK)
+        return EXEC_FAILED;
+    report->seconds = now_seconds() - start;
+    return (report_total(report, 0) || report_total(report, 1)) ? EXEC_WARNINGS : EXEC_CLEAN;
+}

@@ -1,0 +1,297 @@
+/* loader.c - COPY batches, staging merges and the split that isolates the
+ * rows the database refuses (see loader.h). */
+#include "loader.h"
+#include "pgconn.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void batch_init(Batch *b)
+{
+    memset(b, 0, sizeof *b);
+    buf_init(&b->data);
+    buf_init(&b->ids);
+    b->cap = 256;
+    b->off = xcalloc(b->cap + 1, sizeof *b->off);
+    b->id_off = xcalloc(b->cap + 1, sizeof *b->id_off);
+}
+
+void batch_free(Batch *b)
+{
+    buf_free(&b->data);
+    buf_free(&b->ids);
+    free(b->off);
+    free(b->id_off);
+    memset(b, 0, sizeof *b);
+}
+
+void batch_clear(Batch *b)
+{
+    buf_reset(&b->data);
+    buf_reset(&b->ids);
+    b->nrows = 0;
+    b->off[0] = 0;
+}
+
+void batch_commit_row(Batch *b, const char *key_json)
+{
+    if (b->nrows + 1 >= b->cap) {
+        b->cap *= 2;
+        b->off = xrealloc(b->off, (b->cap + 1) * sizeof *b->off);
+        b->id_off = xrealloc(b->id_off, (b->cap + 1) * sizeof *b->id_off);
+    }
+    b->id_off[b->nrows] = b->ids.len;
+    buf_append(&b->ids, key_json, strlen(key_json) + 1);
+    b->nrows++;
+    b->off[b->nrows] = b->data.len;
+}
+
+/* What a failed attempt tells us about the refusal. */
+typedef struct Refusal {
+    char sqlstate[8];
+    char constraint[128];
+    char column[128];
+    char message[1024];
+} Refusal;
+
+static void refusal_from(const PGresult *r, Refusal *f)
+{
+    const char *s = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+    const char *c = PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME);
+    const char *col = PQresultErrorField(r, PG_DIAG_COLUMN_NAME);
+    snprintf(f->sqlstate, sizeof f->sqlstate, "%s", s ? s : "");
+    snprintf(f->constraint, sizeof f->constraint, "%s", c ? c : "");
+    snprintf(f->column, sizeof f->column, "%s", col ? col : "");
+    pg_result_error_line(r, f->message, sizeof f->message);
+}
+
+/* Data problems are isolated to rows; anything else stops the run. */
+static int is_row_refusal(const Refusal *f)
+{
+    return strncmp(f->sqlstate, "21", 2) == 0 || strncmp(f->sqlstate, "22", 2) == 0 ||
+           strncmp(f->sqlstate, "23", 2) == 0;
+}
+
+static const char *TX_BEGIN[] = {"BEGIN", "SAVEPOINT pgmap_batch"};
+static const char *TX_COMMIT[] = {"COMMIT", "RELEASE SAVEPOINT pgmap_batch"};
+static const char *TX_ROLLBACK[] = {"ROLLBACK", "ROLLBACK TO SAVEPOINT pgmap_batch; RELEASE SAVEPOINT pgmap_batch"};
+
+/* Runs one statement; on failure fills f and returns 1 (refusal) or -1. */
+static int step(Loader *L, const char *sql, ExecStatusType want, PGresult **keep, Refusal *f,
+                PgmError *e)
+{
+    PGresult *r = PQexec(L->c, sql);
+    if (r && PQresultStatus(r) == want) {
+        if (keep)
+            *keep = r;
+        else
+            PQclear(r);
+        return 0;
+    }
+    refusal_from(r, f);
+    if (!r || PQstatus(L->c) != CONNECTION_OK || !is_row_refusal(f)) {
+        err_set(e, "target: %s", f->message[0] ? f->message : PQerrorMessage(L->c));
+        PQclear(r);
+        return -1;
+    }
+    PQclear(r);
+    return 1;
+}
+
+static int copy_rows(Loader *L, const PlanTable *t, const Batch *b, size_t lo, size_t hi,
+                     long *copied, Refusal *f, PgmError *e)
+{
+    PGresult *r = PQexec(L->c, t->copy_sql);
+    if (!r || PQresultStatus(r) != PGRES_COPY_IN) {
+        refusal_from(r, f);
+        err_set(e, "target: %s: %s", t->label, f->message);
+        PQclear(r);
+        return -1;
+    }
+    PQclear(r);
+    const char *p = b->data.data + b->off[lo];
+    size_t len = b->off[hi] - b->off[lo];
+    /* Large chunks: libpq buffers and sends them as they come. */
+    int ok = PQputCopyData(L->c, p, (int)len) == 1 && PQputCopyEnd(L->c, NULL) == 1;
+    r = PQgetResult(L->c);
+    int rc = 0;
+    if (ok && r && PQresultStatus(r) == PGRES_COMMAND_OK) {
+        *copied = atol(PQcmdTuples(r));
+    } else {
+        refusal_from(r, f);
+        rc = (PQstatus(L->c) == CONNECTION_OK && is_row_refusal(f)) ? 1 : -1;
+        if (rc < 0)
+            err_set(e, "target: %s: %s", t->label, f->message[0] ? f->message : PQerrorMessage(L->c));
+    }
+    PQclear(r);
+    while ((r = PQgetResult(L->c)) != NULL)
+        PQclear(r);
+    return rc;
+}
+
+/* One attempt at rows [lo, hi) as one transaction. */
+static int try_rows(Loader *L, const PlanTable *t, const Batch *b, size_t lo, size_t hi,
+                    TableStats *st, Refusal *f, PgmError *e)
+{
+    int d = L->dry_run ? 1 : 0;
+    long copied = 0, ins = 0, upd = 0;
+    if (step(L, TX_BEGIN[d], PGRES_COMMAND_OK, NULL, f, e) != 0)
+        return -1;
+    int rc = 0;
+    if (t->stage_name) {
+        char sql[128];
+        snprintf(sql, sizeof sql, "TRUNCATE pg_temp.%s", t->stage_name);
+        rc = step(L, sql, PGRES_COMMAND_OK, NULL, f, e);
+    }
+    if (rc == 0)
+        rc = copy_rows(L, t, b, lo, hi, &copied, f, e);
+    if (rc == 0 && t->merge_sql) {
+        PGresult *r = NULL;
+        rc = step(L, t->merge_sql, PGRES_TUPLES_OK, &r, f, e);
+        if (rc == 0) {
+            ins = atol(PQgetvalue(r, 0, 0));
+            upd = atol(PQgetvalue(r, 0, 1));
+            PQclear(r);
+        }
+    } else {
+        ins = copied;
+    }
+    if (rc == 0)
+        rc = step(L, TX_COMMIT[d], PGRES_COMMAND_OK, NULL, f, e);
+    if (rc != 0) {
+        PGresult *r = PQexec(L->c, TX_ROLLBACK[d]);
+        PQclear(r);
+        return rc;
+    }
+    st->inserted += ins;
+    st->updated += upd;
+    st->unchanged += (long)(hi - lo) - ins - upd;
+    return 0;
+}
+
+/* Decodes one COPY text row into a JSON object of column -> text. */
+static void row_json(const PlanTable *t, const char *p, size_t len, Buf *out)
+{
+    buf_putc(out, '{');
+    size_t col = 0, i = 0;
+    Buf v;
+    buf_init(&v);
+    while (col < t->ncols) {
+        buf_reset(&v);
+        int isnull = (i + 1 < len && p[i] == '\\' && p[i + 1] == 'N');
+        i += isnull ? 2 : 0;
+        for (; i < len && p[i] != '\t' && p[i] != '\n'; i++) {
+            char ch = p[i];
+            if (ch == '\\' && i + 1 < len) {
+                ch = p[++i];
+                ch = ch == 'n' ? '\n' : ch == 't' ? '\t' : ch == 'r' ? '\r' : ch;
+            }
+            buf_putc(&v, ch);
+        }
+        i++;
+        buf_printf(out, "%s", col ? "," : "");
+        json_append_string(out, t->cols[col].name, strlen(t->cols[col].name));
+        buf_putc(out, ':');
+        if (isnull)
+            buf_puts(out, "null");
+        else
+            json_append_string(out, v.data ? v.data : "", v.len);
+        col++;
+    }
+    buf_free(&v);
+    buf_putc(out, '}');
+}
+
+static int reject_row(Loader *L, const PlanTable *t, const Batch *b, size_t i, const Refusal *f,
+                      TableStats *st, PgmError *e)
+{
+    Buf row;
+    buf_init(&row);
+    row_json(t, b->data.data + b->off[i], b->off[i + 1] - b->off[i], &row);
+    const char *key = b->ids.data + b->id_off[i];
+    Reject rj = {t->label, key, f->column[0] ? f->column : NULL, NULL, NULL, f->message,
+                 f->sqlstate, f->constraint[0] ? f->constraint : NULL, row.data};
+    ProblemInfo pi = {t->label, rj.column, NULL, f->sqlstate, rj.constraint, f->message,
+                      NULL, 0, key, 0};
+    report_problem(L->report, &pi);
+    st->rejected++;
+    int rc = rejects_write(L->rejects, &rj, e);
+    buf_free(&row);
+    return rc;
+}
+
+/* Sends [lo, hi); on a row refusal splits until the refused rows are alone. */
+static int send_range(Loader *L, const PlanTable *t, const Batch *b, size_t lo, size_t hi,
+                      TableStats *st, PgmError *e)
+{
+    if (lo >= hi)
+        return PGM_OK;
+    Refusal f;
+    memset(&f, 0, sizeof f);
+    int rc = try_rows(L, t, b, lo, hi, st, &f, e);
+    if (rc < 0)
+        return PGM_FAIL;
+    if (rc == 0)
+        return PGM_OK;
+    if (hi - lo == 1)
+        return reject_row(L, t, b, lo, &f, st, e);
+    size_t mid = lo + (hi - lo) / 2;
+    if (send_range(L, t, b, lo, mid, st, e) != PGM_OK)
+        return PGM_FAIL;
+    return send_range(L, t, b, mid, hi, st, e);
+}
+
+int loader_flush(Loader *L, const PlanTable *t, Batch *b, TableStats *st, PgmError *e)
+{
+    if (b->nrows == 0)
+        return PGM_OK;
+    st->bytes += (double)b->data.len;
+    int rc = send_range(L, t, b, 0, b->nrows, st, e);
+    batch_clear(b);
+    return rc;
+}
+
+int loader_prepare_table(Loader *L, const PlanTable *t, PgmError *e)
+{
+    if (!t->stage_sql)
+        return PGM_OK;
+    if (pg_exec(L->c, t->stage_sql, e) != PGM_OK) {
+        err_prefix(e, "%s: creating the staging table", t->label);
+        return PGM_FAIL;
+    }
+    return PGM_OK;
+}
+
+static int set_sequence(Loader *L, const PlanTable *t, const TgtColumn *c, PgmError *e)
+{
+    Buf sql;
+    buf_init(&sql);
+    /* Never move a sequence backwards: rows may have been deleted. */
+    buf_puts(&sql, "SELECT setval($1::regclass, m) FROM (SELECT max(");
+    pg_quote_ident(L->c, &sql, c->name);
+    buf_puts(&sql, ")::bigint AS m FROM ");
+    pg_quote_qualified(L->c, &sql, t->tgt.schema, t->tgt.name);
+    buf_puts(&sql, ") s WHERE m IS NOT NULL AND m > coalesce(pg_sequence_last_value($1::regclass), 0)");
+    const char *params[] = {c->sequence};
+    PGresult *r = pg_query(L->c, sql.data, 1, params, e);
+    buf_free(&sql);
+    if (!r) {
+        err_prefix(e, "%s: setting sequence %s", t->label, c->sequence);
+        return PGM_FAIL;
+    }
+    PQclear(r);
+    return PGM_OK;
+}
+
+int loader_set_sequences(Loader *L, const Plan *p, PgmError *e)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        const PlanTable *t = &p->tables[i];
+        for (size_t k = 0; k < t->ncols; k++) {
+            const TgtColumn *c = t->cols[k].tcol;
+            if (c->sequence && set_sequence(L, t, c, e) != PGM_OK)
+                return PGM_FAIL;
+        }
+    }
+    return PGM_OK;
+}

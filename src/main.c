@@ -1,0 +1,88 @@
+/* main.c - pgmap's entry point: dispatches to a command from the table in
+ * cli.h and answers --help and --version. */
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "dev"
+#endif
+
+#define COMMON_OPTS "[--source SRC] [--target CONNINFO]"
+
+const Command pgmap_commands[] = {
+    {"run", "Runs a mapping: reads the source, converts every value, loads the target.\n"
+            "  --source SRC        source database (overrides the mapping's source:)\n"
+            "  --target CONNINFO   target connection string or URI (overrides target:)\n"
+            "  --dry-run           do everything in a transaction that is rolled back\n"
+            "  --batch N           rows per batch (overrides batch:)\n"
+            "  --rejects FILE      where rejected rows go (JSON lines)\n"
+            "  -v, --verbose       progress on stderr\n"
+            "  -q, --quiet         no summary unless something failed",
+     "pgmap run MAPPING " COMMON_OPTS " [--dry-run] [--batch N] [--rejects FILE] [-v|-q]", cmd_run},
+    {"check", "Validates the mapping and its references against the source and target\n"
+              "catalogs. Writes nothing.",
+     "pgmap check MAPPING " COMMON_OPTS, cmd_check},
+    {"explain", "Prints the compiled plan: load order, statements, per-column operations.",
+     "pgmap explain MAPPING " COMMON_OPTS, cmd_explain},
+};
+const unsigned pgmap_ncommands = sizeof pgmap_commands / sizeof pgmap_commands[0];
+
+static void print_help(FILE *out)
+{
+    fprintf(out, "pgmap %s - moves data into PostgreSQL as a YAML mapping says\n\n"
+                 "usage: pgmap COMMAND [OPTIONS] MAPPING\n\ncommands:\n", PACKAGE_VERSION);
+    for (unsigned i = 0; i < pgmap_ncommands; i++) {
+        const char *nl = strchr(pgmap_commands[i].summary, '\n');
+        int len = nl ? (int)(nl - pgmap_commands[i].summary) : (int)strlen(pgmap_commands[i].summary);
+        fprintf(out, "  %-9s %.*s\n", pgmap_commands[i].name, len, pgmap_commands[i].summary);
+    }
+    fprintf(out, "  help      Shows help for a command: pgmap help run\n\n"
+                 "See pgmap(1) and pgmap-mapping(5).\n");
+}
+
+static int help_command(int argc, char **argv)
+{
+    if (argc < 2) {
+        print_help(stdout);
+        return EXIT_CLEAN;
+    }
+    for (unsigned i = 0; i < pgmap_ncommands; i++) {
+        if (strcmp(argv[1], pgmap_commands[i].name) == 0) {
+            printf("usage: %s\n\n%s\n", pgmap_commands[i].usage, pgmap_commands[i].summary);
+            return EXIT_CLEAN;
+        }
+    }
+    fprintf(stderr, "pgmap help: unknown command \"%s\"\n", argv[1]);
+    return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    /* Character classes for lower/upper follow UTF-8 whatever the user's
+     * locale; messages and numbers stay in the C locale. */
+    if (!setlocale(LC_CTYPE, "C.UTF-8"))
+        setlocale(LC_CTYPE, "");
+    if (argc < 2) {
+        print_help(stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        print_help(stdout);
+        return EXIT_CLEAN;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+        printf("pgmap %s\n", PACKAGE_VERSION);
+        return EXIT_CLEAN;
+    }
+    if (strcmp(cmd, "help") == 0)
+        return help_command(argc - 1, argv + 1);
+    for (unsigned i = 0; i < pgmap_ncommands; i++)
+        if (strcmp(cmd, pgmap_commands[i].name) == 0)
+            return pgmap_commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "pgmap: unknown command \"%s\" (see pgmap --help)\n", cmd);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,83 @@
+/* plan.h - a mapping compiled against the source and target catalogs.
+ *
+ * For every table: the source statement, the per-column program (source
+ * column index, operations, on_error, target type), and the target
+ * statements (COPY, staging, merge).  Tables are in load order (parents
+ * before children, from the target's foreign keys).  `pgmap explain` prints
+ * this; the executor runs it; the dry run runs it without committing. */
+#ifndef PGMAP_PLAN_H
+#define PGMAP_PLAN_H
+
+#include <stdio.h>
+#include <libpq-fe.h>
+#include "catalog.h"
+#include "diag.h"
+#include "model.h"
+#include "reader.h"
+
+typedef struct PlanColumn {
+    const char *name;        /* target column */
+    const TgtColumn *tcol;
+    int src;                 /* index into the source row */
+    const char *src_desc;    /* source column or SQL expression, for messages */
+    const ColumnMap *cmap;   /* NULL when filled by same-name default */
+    const Op *ops;
+    size_t nops;
+    OnError on_error;
+    const char *fallback;    /* ONERR_DEFAULT value as text; NULL = NULL */
+} PlanColumn;
+
+typedef struct PlanTable {
+    const TableMap *map;
+    TgtTable tgt;
+    char *label;             /* schema.table, unquoted, for messages */
+    char *source_label;      /* source table name or "query" */
+    char *src_sql;           /* the source statement */
+    char **src_cols;         /* names of the selected source columns */
+    size_t nsrc;
+    char **dropped;          /* source columns with no target (for explain) */
+    size_t ndropped;
+    PlanColumn *cols;        /* target columns filled, in COPY order */
+    size_t ncols;
+    int *key;                /* indexes into cols of the conflict key */
+    size_t nkey;
+    int *id_src;             /* source row indexes that identify a row in rejects */
+    char **id_names;
+    size_t nid;
+    const char **null_if;    /* table-level null_if (merged) */
+    size_t nnull_if;
+    LoadMode mode;
+    long batch;
+    long reject_limit;       /* -1 = none */
+    char *copy_sql;          /* COPY into the table (insert/replace) or the stage */
+    char *stage_name;        /* temporary staging table, NULL for direct COPY */
+    char *stage_sql;         /* CREATE TEMP TABLE ... */
+    char *merge_sql;         /* INSERT ... SELECT ... FROM stage ON CONFLICT ... */
+    char *truncate_sql;      /* replace mode */
+} PlanTable;
+
+typedef struct Plan {
+    const Mapping *m;
+    PlanTable *tables;       /* load order */
+    size_t n;
+    char *source_desc;
+    char *target_desc;
+    int ddl_applied;
+} Plan;
+
+/* Runs the mapping's DDL file when a mapped target table is missing (in
+ * the connection's current transaction).  Missing tables without a DDL
+ * file are reported at their position by plan_compile. */
+int plan_prepare_target(const Mapping *m, PGconn *c, Diags *d, int *applied, PgmError *e);
+
+/* Compiles m against both catalogs.  Reference problems (missing tables or
+ * columns, NOT NULL columns with nothing to fill them, keys without a
+ * unique index) are diagnostics; the function then returns PGM_FAIL with e
+ * saying how many.  Database errors fail with e. */
+int plan_compile(const Mapping *m, Reader *src, PGconn *c, Diags *d, Plan **out, PgmError *e);
+void plan_free(Plan *p);
+
+/* Prints the plan for `pgmap explain`. */
+void plan_explain(const Plan *p, FILE *out);
+
+#endif

@@ -1,0 +1,66 @@
+/* plan_explain.c - prints a compiled plan for `pgmap explain`: load
+ * order, then for each table its source statement, the program of every
+ * column, the dropped source columns and the target statements. */
+#include "plan.h"
+
+#include <stdio.h>
+
+static void explain_column(const PlanTable *t, const PlanColumn *pc, FILE *out)
+{
+    fprintf(out, "    %-24s %-28s <- %s", pc->name, pc->tcol->type.name, pc->src_desc);
+    if (t->nnull_if)
+        fprintf(out, " | null_if(table list)");
+    for (size_t i = 0; i < pc->nops; i++) {
+        char desc[256];
+        op_describe(&pc->ops[i], desc, sizeof desc);
+        fprintf(out, " | %s", desc);
+    }
+    fprintf(out, " | cast %s%s", pc->tcol->type.name, pc->tcol->notnull ? " not null" : "");
+    fprintf(out, "  [on_error %s%s%s]\n", on_error_name(pc->on_error),
+            pc->fallback ? " = " : "", pc->fallback ? pc->fallback : "");
+}
+
+static void explain_table(const PlanTable *t, size_t n, FILE *out)
+{
+    fprintf(out, "\n%zu. %s  (mode %s", n, t->label, mode_name(t->mode));
+    if (t->nkey) {
+        fprintf(out, ", key (");
+        for (size_t k = 0; k < t->nkey; k++)
+            fprintf(out, "%s%s", k ? ", " : "", t->cols[t->key[k]].name);
+        fprintf(out, ")");
+    }
+    fprintf(out, ", batch %ld", t->batch);
+    if (t->reject_limit >= 0)
+        fprintf(out, ", reject_limit %ld", t->reject_limit);
+    fprintf(out, ")\n  source: %s\n  columns:\n", t->src_sql);
+    for (size_t i = 0; i < t->ncols; i++)
+        explain_column(t, &t->cols[i], out);
+    if (t->ndropped) {
+        fprintf(out, "  source columns not loaded:");
+        for (size_t i = 0; i < t->ndropped; i++)
+            fprintf(out, "%s %s", i ? "," : "", t->dropped[i]);
+        fprintf(out, "\n");
+    }
+    fprintf(out, "  target:\n");
+    if (t->truncate_sql)
+        fprintf(out, "    once: %s\n", t->truncate_sql);
+    if (t->stage_sql)
+        fprintf(out, "    once: %s\n", t->stage_sql);
+    fprintf(out, "    per batch: %s\n", t->copy_sql);
+    if (t->merge_sql)
+        fprintf(out, "    per batch: %s\n", t->merge_sql);
+}
+
+void plan_explain(const Plan *p, FILE *out)
+{
+    fprintf(out, "plan for %s\n", p->m->file);
+    fprintf(out, "source: %s\n", p->source_desc ? p->source_desc : "?");
+    fprintf(out, "target: %s%s\n", p->target_desc ? p->target_desc : "?",
+            p->ddl_applied ? " (tables missing: the ddl file would create them)" : "");
+    fprintf(out, "load order:");
+    for (size_t i = 0; i < p->n; i++)
+        fprintf(out, "%s %s", i ? "," : "", p->tables[i].label);
+    fprintf(out, "\n");
+    for (size_t i = 0; i < p->n; i++)
+        explain_table(&p->tables[i], i + 1, out);
+}

@@ -1,0 +1,42 @@
+/* plan_internal.h - shared between the plan compiler files (plan.c builds
+ * the column programs, plan_sql.c writes the statements, plan_order.c
+ * sorts tables into load order). */
+#ifndef PGMAP_PLAN_INTERNAL_H
+#define PGMAP_PLAN_INTERNAL_H
+
+#include "plan.h"
+
+typedef struct SrcShape {
+    char **names;     /* columns the source offers (table columns or query output) */
+    size_t n;
+    char **pk;        /* source primary key columns, for reject ids */
+    size_t npk;
+} SrcShape;
+
+/* What the per-table compile steps share. */
+typedef struct ColCtx {
+    const Plan *p;
+    PGconn *c;
+    const TableMap *tm;
+    PlanTable *t;
+    const SrcShape *shape;
+    Diags *d;
+    size_t cap;       /* room in t->src_cols */
+} ColCtx;
+
+/* Index of a selected source item in t->src_cols, adding it if new. */
+int plan_select_item(PlanTable *t, const char *item, size_t cap);
+/* Chooses the conflict key and the mode (plan_keys.c). */
+int choose_key_and_mode(ColCtx *x);
+/* Chooses the source values that identify a row in the rejects file. */
+void choose_reject_ids(ColCtx *x);
+
+/* The target schema of a table mapping. */
+const char *plan_schema_of(const Mapping *m, const TableMap *t);
+/* Builds src_sql, copy_sql, stage and merge statements for t. */
+void plan_build_sql(PlanTable *t, size_t index, const Reader *src, PGconn *c);
+/* Sorts p->tables parents-first by the target's foreign keys; warns about
+ * cycles (kept in file order) in d. */
+void plan_sort(Plan *p, Diags *d);
+
+#endif

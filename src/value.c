@@ -1,0 +1,124 @@
+/* value.c - rendering pipeline values as text, for operations that work on
+ * text, for text target columns and for messages. */
+#include "value.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ops_internal.h"
+#include "util.h"
+
+const char *real_shortest(double d, char *buf, size_t buflen)
+{
+    if (isnan(d)) {
+        snprintf(buf, buflen, "NaN");
+        return buf;
+    }
+    if (isinf(d)) {
+        snprintf(buf, buflen, "%s", d < 0 ? "-Infinity" : "Infinity");
+        return buf;
+    }
+    /* The first precision that reads back exactly is the shortest form a
+     * human would write; 17 significant digits always round-trip. */
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, buflen, "%.*g", prec, d);
+        if (strtod(buf, NULL) == d)
+            break;
+    }
+    return buf;
+}
+
+const char *value_as_text(const Value *v, Arena *a, size_t *len)
+{
+    const char *s = NULL;
+    char tmp[64];
+    switch (v->kind) {
+    case VAL_NULL:
+        *len = 0;
+        return NULL;
+    case VAL_TEXT:
+        *len = v->len;
+        return v->s;
+    case VAL_INT:
+        snprintf(tmp, sizeof tmp, "%lld", (long long)v->i);
+        s = tmp;
+        break;
+    case VAL_REAL:
+        s = real_shortest(v->d, tmp, sizeof tmp);
+        break;
+    case VAL_BOOL:
+        s = v->i ? "true" : "false";
+        break;
+    case VAL_BLOB: {
+        static const char hex[] = "0123456789abcdef";
+        char *p = arena_alloc(a, 2 * v->len + 3);
+        p[0] = '\\';
+        p[1] = 'x';
+        for (size_t k = 0; k < v->len; k++) {
+            p[2 + 2 * k] = hex[(unsigned char)v->s[k] >> 4];
+            p[3 + 2 * k] = hex[(unsigned char)v->s[k] & 15];
+        }
+        *len = 2 * v->len + 2;
+        return p;
+    }
+    }
+    *len = strlen(s);
+    return arena_strndup(a, s, *len);
+}
+
+const char *value_kind_name(ValKind k)
+{
+    switch (k) {
+    case VAL_NULL: return "null";
+    case VAL_INT: return "integer";
+    case VAL_REAL: return "real";
+    case VAL_TEXT: return "text";
+    case VAL_BLOB: return "blob";
+    case VAL_BOOL: return "boolean";
+    }
+    return "unknown";
+}
+
+/* Messages are one line: quotes, backslashes and control bytes are escaped,
+ * and long values are cut (on a character boundary) so a 1 MB text does not
+ * become a 1 MB message. */
+const char *quote_value(const char *s, size_t len, char *buf, size_t buflen)
+{
+    enum { MAXB = 40 };
+    size_t o = 0;
+    size_t i = 0;
+    if (buflen < 16) {
+        if (buflen)
+            buf[0] = '\0';
+        return buf;
+    }
+    buf[o++] = '"';
+    while (i < len && i < MAXB && o + 8 < buflen) {
+        unsigned char c = (unsigned char)s[i];
+        size_t n = c >= 0x80 ? utf8_seq(s + i, len - i) : 1;
+        if (c == '"' || c == '\\') {
+            buf[o++] = '\\';
+            buf[o++] = (char)c;
+            i++;
+        } else if (c < 0x20 || c == 0x7f || (c >= 0x80 && n == 0)) {
+            o += (size_t)snprintf(buf + o, buflen - o, "\\x%02x", c);
+            i++;
+        } else if (c >= 0x80) {
+            if (o + n + 8 >= buflen)
+                break;
+            memcpy(buf + o, s + i, n);
+            o += n;
+            i += n;
+        } else {
+            buf[o++] = (char)c;
+            i++;
+        }
+    }
+    buf[o++] = '"';
+    if (i < len)
+        o += (size_t)snprintf(buf + o, buflen - o, "...");
+    buf[o] = '\0';
+    return buf;
+}
