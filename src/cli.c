@@ -61,7 +61,7 @@ static int parse_options(const char *cmd, int run_only, int argc, char **argv, O
     optind = 1;
     opterr = 0;
     int ch;
-    while ((ch = getopt_long(argc, argv, "+vq", long_options, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "vq", long_options, NULL)) != -1) {
         char *end = NULL;
         switch (ch) {
         case OPT_SOURCE: o->source = optarg; break;

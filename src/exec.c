@@ -134,7 +134,9 @@ static int matches_null_if(const PlanTable *t, const Value *v, Arena *a)
  * row is rejected. */
 static int cast_column(RowCtx *x, const PlanColumn *pc, Value v, Buf *out)
 {
-    char msg[512], op[96];
+    char msg[512];
+    /* The operation is "cast" whatever the type; the message names it. */
+    const char *op = "cast";
     for (int attempt = 0;; attempt++) {
         if (v.kind == VAL_NULL) {
             if (!pc->tcol->notnull) {
@@ -149,7 +151,6 @@ static int cast_column(RowCtx *x, const PlanColumn *pc, Value v, Buf *out)
             copy_escape(out, x->cast.data ? x->cast.data : "", x->cast.len);
             return COL_OK;
         }
-        snprintf(op, sizeof op, "cast to %s", pc->tcol->type.name);
         if (attempt > 0)
             return record_problem(x, pc, op, msg, 0) == PGM_OK ? COL_REJECT : COL_IOERR;
         int rc = apply_on_error(x, pc, op, msg, &v);

@@ -377,11 +377,12 @@ int opr_TO_NUMERIC(const OpArgs *a, Value *v, Arena *scratch, char *msg, size_t 
     int rc;
     if (v->kind == VAL_TEXT) {
         DecFmt f = {a->dec, a->grp, 1, 1};
-        char q[QBUF];
         rc = dec_canon(v->s, v->len, &f, &b);
-        if (rc != DEC_OK)
+        if (rc != DEC_OK) {
+            char q[QBUF];
             rc = op_failf(msg, msglen, rc == DEC_RANGE ? "%s is out of range" : "%s is not a number",
                           quote_value(v->s, v->len, q, sizeof q));
+        }
     } else {
         rc = dec_of_value(v, &b, msg, msglen);
     }

@@ -509,12 +509,14 @@ static int cast_datetime(const PgType *t, const Value *v, Buf *out, char *msg, s
         rc = TP_SYNTAX;
     if (rc == TP_INVALID)
         return not_valid(v, what, msg, msglen);
-    char q[QBUF], buf[128];
-    if (rc != TP_OK)
+    if (rc != TP_OK) {
+        char q[QBUF];
         return op_failf(msg, msglen, "%s is not a valid %s (expected ISO 8601: %s)",
                         quote_value(v->s, v->len, q, sizeof q), what,
                         t->kind == PT_DATE ? "YYYY-MM-DD" : t->kind == PT_TIME ? "HH:MM:SS"
                                                                               : "YYYY-MM-DD HH:MM:SS");
+    }
+    char buf[128];
     if (t->kind == PT_DATE) {
         buf_printf(out, "%04d-%02d-%02d", tp.year, tp.month, tp.day);
         return 0;

@@ -198,10 +198,11 @@ static int resolve_source(ColCtx *x, const TgtColumn *tc, const ColumnMap *cm, c
         }
         return -1;
     }
-    *desc = x->shape->names[si];
     if (x->tm->query)
         return si;   /* query output columns are selected as they are */
-    return plan_select_item(x->t, x->shape->names[si], x->cap);
+    int item = plan_select_item(x->t, x->shape->names[si], x->cap);
+    *desc = item >= 0 ? x->t->src_cols[item] : NULL;
+    return item;
 }
 
 static void add_column(ColCtx *x, size_t ti)
@@ -260,7 +261,7 @@ static void note_dropped(PlanTable *t, const SrcShape *s)
     for (size_t i = 0; i < s->n; i++) {
         int used = 0;
         for (size_t k = 0; k < t->ncols && !used; k++)
-            used = t->cols[k].src_desc == s->names[i];
+            used = t->cols[k].src_desc && strcmp(t->cols[k].src_desc, s->names[i]) == 0;
         if (!used)
             t->dropped[t->ndropped++] = xstrdup(s->names[i]);
     }
@@ -284,6 +285,8 @@ static int compile_columns(ColCtx *x)
          * by position (names in a query may repeat) */
         for (size_t i = 0; i < x->shape->n && i < x->cap; i++)
             t->src_cols[t->nsrc++] = xstrdup(x->shape->names[i]);
+        for (size_t k = 0; k < t->ncols; k++)
+            t->cols[k].src_desc = t->src_cols[t->cols[k].src];
     }
     note_dropped(t, x->shape);
     return x->d->errors == before ? PGM_OK : PGM_FAIL;

@@ -36,11 +36,6 @@ static void sqlite_close(Reader *base)
  * user gets one clear line before anything else happens. */
 static int sqlite_probe(SqliteReader *r, const char *path, PgmError *e)
 {
-    struct stat st;
-    if (strncmp(path, "file:", 5) != 0 && stat(path, &st) != 0) {
-        err_set(e, "source %s: no such file", path);
-        return PGM_FAIL;
-    }
     char *msg = NULL;
     int rc = sqlite3_exec(r->db, "SELECT count(*) FROM sqlite_schema", NULL, NULL, &msg);
     if (rc != SQLITE_OK) {
@@ -54,6 +49,11 @@ static int sqlite_probe(SqliteReader *r, const char *path, PgmError *e)
 
 static int sqlite_open(const char *uri, Reader **out, PgmError *e)
 {
+    struct stat st;
+    if (strncmp(uri, "file:", 5) != 0 && stat(uri, &st) != 0) {
+        err_set(e, "source %s: no such file", uri);
+        return PGM_FAIL;
+    }
     SqliteReader *r = xcalloc(1, sizeof *r);
     r->base.ops = &reader_sqlite_ops;
     r->path = xstrdup(uri);

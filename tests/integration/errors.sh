@@ -84,7 +84,7 @@ is "$STATUS" 2 "check with bad references exits 2"
 like "$(cat "$ERR")" 'bad.yaml:8:7: error: target column "titel" does not exist' "unknown target column, with position"
 like "$(cat "$ERR")" 'bad.yaml:9:22: error: source column "ratting" does not exist' "unknown source column, with position"
 like "$(cat "$ERR")" 'bad.yaml:10:3: error: target table "content.nosuch" does not exist' "unknown target table"
-like "$(cat "$ERR")" 'bad.yaml:11:18: error: source table "genres" does not exist' "unknown source table"
+like "$(cat "$ERR")" 'bad.yaml:11:17: error: source table "genres" does not exist' "unknown source table"
 is "$(pg_psql -c "SELECT count(*) FROM pg_namespace WHERE nspname = 'content'")" "0" "check created nothing"
 
 done_testing

@@ -210,7 +210,9 @@ EOF
     PGPORT=$_pg_port
     PGUSER=postgres
     PGDATABASE=pgmap_test
-    export PGHOST PGPORT PGUSER PGDATABASE
+    # NOTICEs (IF EXISTS, CASCADE) would clutter the TAP streams.
+    PGOPTIONS='-c client_min_messages=warning'
+    export PGHOST PGPORT PGUSER PGDATABASE PGOPTIONS
 
     if ! PGDATABASE=postgres pg_psql \
             -c "create role pgmap_pw login password 'right-password'" \

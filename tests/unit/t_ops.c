@@ -1,0 +1,642 @@
+/* t_ops.c - unit tests for the column operations: compiling each op from
+ * YAML (argument shapes, diagnostics with positions) and running it on
+ * values of every kind, including NULL, NUL bytes and invalid UTF-8. */
+#include "diag.h"
+#include "ops.h"
+#include "util.h"
+#include "value.h"
+#include "ynode.h"
+#include "tap.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static Arena *scratch;
+
+/* Compiles the list item written as YAML (e.g. "trim" or "{in: [a, b]}")
+ * from a mapping "ops:\n  - ITEM\n", so the item sits at line 2, column 5. */
+static int compile(Op *op, const char *item, Diags *d)
+{
+    char text[2048];
+    snprintf(text, sizeof text, "ops:\n  - %s\n", item);
+    Arena *a = arena_new();
+    diags_init(d, "t.yaml");
+    YNode *root = yaml_doc_load_string("t.yaml", text, a, d);
+    const YNode *ops = root ? ymap_get(root, "ops") : NULL;
+    int rc = -2;
+    if (ops && ops->kind == YN_SEQ && ops->n == 1)
+        rc = op_compile(op, ops->items[0], d);
+    arena_free(a);
+    return rc;
+}
+
+/* Renders a result: "NULL", "i:42", "b:1", "r:1.5", text as is (NUL as
+ * \0), or "ERR:message". */
+static const char *show(int rc, const Value *v, const char *msg)
+{
+    static char buf[4096];
+    if (rc != 0) {
+        snprintf(buf, sizeof buf, "ERR:%s", msg);
+        return buf;
+    }
+    switch (v->kind) {
+    case VAL_NULL: return "NULL";
+    case VAL_INT: snprintf(buf, sizeof buf, "i:%lld", (long long)v->i); return buf;
+    case VAL_BOOL: snprintf(buf, sizeof buf, "b:%lld", (long long)v->i); return buf;
+    case VAL_REAL: snprintf(buf, sizeof buf, "r:%.17g", v->d); return buf;
+    case VAL_BLOB: snprintf(buf, sizeof buf, "blob:%zu", v->len); return buf;
+    case VAL_TEXT: break;
+    }
+    size_t o = 0;
+    for (size_t i = 0; i < v->len && o + 3 < sizeof buf; i++) {
+        if (v->s[i] == '\0') {
+            buf[o++] = '\\';
+            buf[o++] = '0';
+        } else {
+            buf[o++] = v->s[i];
+        }
+    }
+    buf[o] = '\0';
+    if (v->s[v->len] != '\0')
+        return "NOT NUL-TERMINATED";
+    return buf;
+}
+
+/* Runs op `item` on v and returns show(). */
+static const char *run(const char *item, Value v)
+{
+    Op op;
+    Diags d;
+    static char buf[4096];
+    if (compile(&op, item, &d) != 0) {
+        snprintf(buf, sizeof buf, "COMPILE FAILED: %s", d.n ? d.v[0].msg : "?");
+        diags_free(&d);
+        return buf;
+    }
+    diags_free(&d);
+    char msg[512];
+    int rc = op_run(&op, &v, scratch, msg, sizeof msg);
+    snprintf(buf, sizeof buf, "%s", show(rc, &v, msg));
+    op_free(&op);
+    arena_reset(scratch);
+    return buf;
+}
+
+static Value T(const char *s) { return value_text(s, strlen(s)); }
+
+#define RUN(item, val, want) is_str(run(item, val), want, "%s on %s", item, #val)
+
+/* Expects op_compile to fail with the first diagnostic at line:col. */
+static void cerr(const char *item, int line, int col, const char *want)
+{
+    Op op;
+    Diags d;
+    int rc = compile(&op, item, &d);
+    ok(rc == -1, "compile fails: %s", item);
+    if (rc == 0)
+        op_free(&op);
+    is_str(d.n ? d.v[0].msg : NULL, want, "message for %s", item);
+    is_int(d.n ? d.v[0].line : 0, line, "line for %s", item);
+    is_int(d.n ? d.v[0].col : 0, col, "col for %s", item);
+    diags_free(&d);
+}
+
+static void test_registry(void)
+{
+    OpKind k;
+    is_int(OP__COUNT, 20, "20 operations");
+    for (int i = 0; i < OP__COUNT; i++) {
+        ok(op_lookup(op_name((OpKind)i), &k) == 0 && k == (OpKind)i, "lookup %s", op_name((OpKind)i));
+        ok(strlen(op_description((OpKind)i)) > 10, "description of %s", op_name((OpKind)i));
+    }
+    ok(op_lookup("nope", &k) == -1, "unknown name");
+    ok(op_lookup("TRIM", &k) == -1, "names are case-sensitive");
+    is_str(op_name(OP_REGEX_REPLACE), "regex_replace", "name by kind");
+    cerr("frobnicate", 2, 5, "unknown operation \"frobnicate\"");
+    cerr("{frobnicate: 1}", 2, 6, "unknown operation \"frobnicate\"");
+    cerr("{trim: ~, lower: ~}", 2, 5,
+         "an operation is a name or a single-key map (name: arguments), got a map with 2 keys");
+    cerr("[trim]", 2, 5, "an operation is a name or a single-key map (name: arguments), got a list");
+    cerr("{lower: x}", 2, 13, "lower: takes no arguments");
+    cerr("{to_uuid: [1]}", 2, 15, "to_uuid: takes no arguments");
+    Op op;
+    Diags d;
+    ok(compile(&op, "{trim: }", &d) == 0, "an empty argument is no argument");
+    op_free(&op);
+    op_free(&op); /* twice is harmless */
+    diags_free(&d);
+    char msg[64];
+    Value v = T("x");
+    Op bad = {OP_TRIM, 0, 0, NULL};
+    ok(op_run(&bad, &v, scratch, msg, sizeof msg) == -1, "running an uncompiled op fails");
+}
+
+static void test_describe(void)
+{
+    static const struct { const char *item, *want; } cases[] = {
+        {"{regex_replace: {pattern: '\\s+', replace: ' '}}", "regex_replace(pattern=\"\\s+\", replace=\" \")"},
+        {"trim", "trim"},
+        {"{trim: {chars: '-'}}", "trim(chars=\"-\")"},
+        {"{null_if: ['', N/A]}", "null_if([\"\", \"N/A\"])"},
+        {"{range: {min: 0, max: 1e1}}", "range(min=0, max=10)"},
+        {"{epoch: ms}", "epoch(ms)"},
+        {"{map: {a: 1, ~: x, b: ~}}", "map({\"a\": \"1\", null: \"x\", \"b\": null})"},
+        {"{parse_timestamp: {formats: ['%d/%m/%Y'], tz: UTC}}", "parse_timestamp(formats=[\"%d/%m/%Y\"], tz=\"UTC\")"},
+        {"{to_bool: {true: [si], false: [no]}}", "to_bool(true=[\"si\"], false=[\"no\"])"},
+        {"{regex_extract: '(\\d+)'}", "regex_extract(pattern=\"(\\d+)\", group=1)"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        Op op;
+        Diags d;
+        char buf[256] = "";
+        if (compile(&op, cases[i].item, &d) == 0) {
+            op_describe(&op, buf, sizeof buf);
+            op_free(&op);
+        }
+        diags_free(&d);
+        is_str(buf, cases[i].want, "describe %s", cases[i].item);
+    }
+    Op op;
+    Diags d;
+    char small[8];
+    compile(&op, "{in: [aaaaaaaa, bbbbbbbbbb]}", &d);
+    op_describe(&op, small, sizeof small);
+    is_str(small, "in([\"a", "describe truncates to the buffer");
+    op_free(&op);
+    diags_free(&d);
+}
+
+static void test_null_if_default(void)
+{
+    RUN("{null_if: ['', N/A]}", T(""), "NULL");
+    RUN("{null_if: ['', N/A]}", T("N/A"), "NULL");
+    RUN("{null_if: ['', N/A]}", T("n/a"), "n/a");
+    RUN("{null_if: ['', N/A]}", T(" "), " ");
+    RUN("{null_if: '-'}", T("-"), "NULL");
+    RUN("{null_if: '0'}", value_int(0), "NULL");
+    RUN("{null_if: '0'}", value_int(10), "i:10");
+    RUN("{null_if: 'a'}", value_null(), "NULL");
+    RUN("{null_if: 'a'}", value_text("a\0b", 3), "a\\0b");
+    cerr("null_if", 2, 5, "null_if: expected a string or a list of strings");
+    cerr("{null_if: {a: b}}", 2, 16, "null_if: expected a string or a list of strings");
+    cerr("{null_if: [a, [b]]}", 2, 19, "null_if: expected a string or a list of strings, got a list item");
+    RUN("{default: unknown}", value_null(), "unknown");
+    RUN("{default: unknown}", T(""), "");
+    RUN("{default: unknown}", value_int(3), "i:3");
+    RUN("{default: '0'}", value_null(), "0");
+    cerr("default", 2, 5, "default: expected a value (a scalar)");
+    cerr("{default: [a]}", 2, 16, "default: expected a value (a scalar)");
+}
+
+static void test_trim_case(void)
+{
+    RUN("trim", T("  a b \t\n"), "a b");
+    RUN("trim", T(""), "");
+    RUN("trim", T("   "), "");
+    RUN("trim", T("\xc2\xa0x\xe3\x80\x80"), "x");           /* NBSP, ideographic space */
+    RUN("trim", T("\xef\xbb\xbfid"), "id");                 /* BOM */
+    RUN("trim", T("\xc3\xa9 "), "\xc3\xa9");
+    RUN("trim", T(" \xff "), "\xff");                       /* invalid UTF-8 kept, never fails */
+    RUN("trim", value_text(" a\0 ", 4), "a\\0");
+    RUN("trim", value_null(), "NULL");
+    RUN("trim", value_int(5), "5");
+    RUN("{trim: {chars: '-*'}}", T("--*a-b*-"), "a-b");
+    RUN("{trim: {chars: '\xc2\xb7'}}", T("\xc2\xb7x\xc2\xb7"), "x");
+    RUN("{trim: {chars: 'x'}}", T("xxx"), "");
+    cerr("{trim: {chars: ''}}", 2, 20, "trim: chars must be a non-empty UTF-8 string");
+    cerr("{trim: {char: x}}", 2, 13, "trim: expected nothing or a map with chars");
+    cerr("{trim: {chars: x, y: 1}}", 2, 23, "trim: unknown argument \"y\"");
+    RUN("lower", T("HeLLo \xc3\x89T\xc3\x89 \xce\xa3\xce\x91 \xd0\x96"), "hello \xc3\xa9t\xc3\xa9 \xcf\x83\xce\xb1 \xd0\xb6");
+    RUN("upper", T("stra\xc3\x9f" "e \xc3\xa9"), "STRA\xc3\x9f" "E \xc3\x89");
+    RUN("upper", T(""), "");
+    RUN("upper", value_null(), "NULL");
+    RUN("upper", value_text("a\0b", 3), "A\\0B");
+    RUN("lower", T("ok\xc3("), "ERR:invalid UTF-8 at byte 2");
+    RUN("upper", T("\xed\xa0\x80"), "ERR:invalid UTF-8 at byte 0");  /* surrogate */
+    RUN("lower", T("\xc0\xaf"), "ERR:invalid UTF-8 at byte 0");      /* overlong */
+    RUN("lower", T("\xc8\xba"), "\xe2\xb1\xa5");                       /* U+023A grows */
+    RUN("lower", value_bool(1), "true");
+}
+
+static void test_regex(void)
+{
+    RUN("{regex_replace: {pattern: '\\s+', replace: ' '}}", T("a  b\t\tc"), "a b c");
+    RUN("{regex_replace: {pattern: '\\s+', replace: ' ', global: false}}", T("a  b  c"), "a b  c");
+    RUN("{regex_replace: {pattern: '(\\w+)@(\\w+)', replace: '$2 at ${1}'}}", T("joe@example"), "example at joe");
+    RUN("{regex_replace: {pattern: '(?<u>\\w+)@', replace: '$u/$$'}}", T("joe@x"), "joe/$x");
+    RUN("{regex_replace: {pattern: 'x', replace: ''}}", T("axbxc"), "abc");
+    RUN("{regex_replace: {pattern: 'x*', replace: '-'}}", T("ab"), "-a-b-");
+    RUN("{regex_replace: {pattern: 'a', replace: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'}}",
+        T("aaa"), "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+                  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+                  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+    RUN("{regex_replace: {pattern: '.', replace: 'x'}}", T("\xc3\xa9\xe2\x82\xac"), "xx"); /* UTF mode */
+    RUN("{regex_replace: {pattern: 'b', replace: 'B'}}", value_text("a\0b", 3), "a\\0B");
+    RUN("{regex_replace: {pattern: 'b', replace: 'B'}}", T("a\xff" "b"), "ERR:invalid UTF-8 at byte 1");
+    RUN("{regex_replace: {pattern: 'b', replace: 'B'}}", value_null(), "NULL");
+    RUN("{regex_replace: {pattern: '1', replace: '2'}}", value_int(121), "222");
+    RUN("{regex_replace: {pattern: '(a+)+$', replace: ''}}", T("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab"),
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab");
+    cerr("{regex_replace: {pattern: 'a(b', replace: x}}", 2, 32,
+         "regex_replace: bad pattern at offset 3: missing closing parenthesis");
+    cerr("{regex_replace: {pattern: \"x[z\", replace: x}}", 2, 31,
+         "regex_replace: bad pattern at offset 3: missing terminating ] for character class");
+    cerr("{regex_replace: {pattern: a)b, replace: x}}", 2, 28,
+         "regex_replace: bad pattern at offset 1: unmatched closing parenthesis");
+    /* an escape in a double-quoted scalar shifts the text: point at the scalar */
+    cerr("{regex_replace: {pattern: \"\\t(\", replace: x}}", 2, 27,
+         "regex_replace: bad pattern at offset 2: missing closing parenthesis");
+    cerr("{regex_replace: {pattern: '\xc3\xa9(', replace: x}}", 2, 29,
+         "regex_replace: bad pattern at offset 3: missing closing parenthesis");
+    cerr("{regex_replace: {pattern: x}}", 2, 21, "regex_replace: expected a map with pattern and replace");
+    cerr("regex_replace", 2, 5, "regex_replace: expected a map with pattern and replace");
+    cerr("{regex_replace: '\\s'}", 2, 21, "regex_replace: expected a map with pattern and replace");
+    cerr("{regex_replace: {pattern: x, replace: y, flags: i}}", 2, 46, "regex_replace: unknown argument \"flags\"");
+    cerr("{regex_replace: {pattern: '(x)', replace: '$2'}}", 2, 47,
+         "regex_replace: replace has a bad group reference at offset 0 (the pattern has 1 groups)");
+    cerr("{regex_replace: {pattern: '(x)', replace: 'a${nope}'}}", 2, 47,
+         "regex_replace: replace has a bad group reference at offset 1 (the pattern has 1 groups)");
+    cerr("{regex_replace: {pattern: '(x)', replace: 'a$'}}", 2, 47,
+         "regex_replace: replace has a bad group reference at offset 1 (the pattern has 1 groups)");
+    cerr("{regex_replace: {pattern: x, replace: y, global: maybe}}", 2, 54,
+         "regex_replace: global must be true or false");
+
+    RUN("{regex_extract: '(\\d{4})-\\d\\d'}", T("on 2021-03 ok"), "2021");
+    RUN("{regex_extract: '\\d+'}", T("ab123cd"), "123");
+    RUN("{regex_extract: {pattern: '(\\w)(\\w)', group: 2}}", T("xy"), "y");
+    RUN("{regex_extract: {pattern: '(\\w)(\\w)', group: 0}}", T("xyz"), "xy");
+    RUN("{regex_extract: {pattern: '(?<y>\\d{4})', group: y}}", T("in 1999"), "1999");
+    RUN("{regex_extract: '(a)?b'}", T("b"), "NULL");
+    RUN("{regex_extract: '(\\d+)'}", T("none"), "ERR:\"none\" does not match \"(\\\\d+)\"");
+    RUN("{regex_extract: '(\\d+)'}", value_null(), "NULL");
+    RUN("{regex_extract: '(\\d+)'}", T("\xfe"), "ERR:invalid UTF-8 at byte 0");
+    cerr("{regex_extract: {pattern: '(x)', group: 2}}", 2, 42,
+         "regex_extract: group 2 does not exist (the pattern has 1 groups)");
+    cerr("{regex_extract: {pattern: '(x)', group: nope}}", 2, 42,
+         "regex_extract: group must be a group number or the name of a named group");
+    cerr("{regex_extract: {group: 1}}", 2, 21, "regex_extract: expected a pattern or a map with pattern and group");
+    cerr("{regex_extract: '(?<n'}", 2, 25, "regex_extract: bad pattern at offset 4: syntax error in subpattern name (missing terminator?)");
+
+    RUN("{match: '^[A-Z]{2}$'}", T("FR"), "FR");
+    RUN("{match: '^[A-Z]{2}$'}", T("FRA"), "ERR:\"FRA\" does not match \"^[A-Z]{2}$\"");
+    RUN("{match: '^$'}", T(""), "");
+    RUN("{match: '^a'}", value_null(), "NULL");
+    RUN("{match: 'x'}", T("\"quoted\\\" and a long value that goes past forty bytes"),
+        "ERR:\"\\\"quoted\\\\\\\" and a long value that goes p...\" does not match \"x\"");
+    RUN("{match: 'b$'}", value_text("a\0b", 3), "a\\0b");
+    cerr("{match: {pattern: x}}", 2, 14, "match: expected a pattern (a string)");
+    cerr("match", 2, 5, "match: expected a pattern (a string)");
+}
+
+static void test_numbers(void)
+{
+    RUN("to_int", T("42"), "i:42");
+    RUN("to_int", T(" -42 "), "i:-42");
+    RUN("to_int", T("+7"), "i:7");
+    RUN("to_int", T("007"), "i:7");
+    RUN("to_int", T("42.000"), "i:42");
+    RUN("to_int", T("9223372036854775807"), "i:9223372036854775807");
+    RUN("to_int", T("-9223372036854775808"), "i:-9223372036854775808");
+    RUN("to_int", T("9223372036854775808"), "ERR:\"9223372036854775808\" is out of range for a 64-bit integer");
+    RUN("to_int", T("-9223372036854775809"), "ERR:\"-9223372036854775809\" is out of range for a 64-bit integer");
+    RUN("to_int", T("12x"), "ERR:\"12x\" is not an integer");
+    RUN("to_int", T("4.5"), "ERR:\"4.5\" is not an integer");
+    RUN("to_int", T(""), "ERR:\"\" is not an integer");
+    RUN("to_int", T("1e3"), "ERR:\"1e3\" is not an integer");
+    RUN("to_int", T("1,000"), "ERR:\"1,000\" is not an integer");
+    RUN("to_int", T("- 1"), "ERR:\"- 1\" is not an integer");
+    RUN("to_int", value_text("1\0", 2), "ERR:\"1\\x00\" is not an integer");
+    RUN("to_int", value_real(3.0), "i:3");
+    RUN("to_int", value_real(-0.0), "i:0");
+    RUN("to_int", value_real(3.5), "ERR:3.5 is not an integer");
+    RUN("to_int", value_real(1e19), "ERR:1e+19 is out of range for a 64-bit integer");
+    RUN("to_int", value_real(NAN), "ERR:NaN is not an integer");
+    RUN("to_int", value_bool(1), "i:1");
+    RUN("to_int", value_null(), "NULL");
+    RUN("to_int", value_blob("ab", 2), "ERR:a blob value is not an integer");
+
+    RUN("to_numeric", T("$1,234.50"), "1234.50");
+    RUN("to_numeric", T("-$1,234.50"), "-1234.50");
+    RUN("to_numeric", T("$-5"), "-5");
+    RUN("to_numeric", T("1,234,567"), "1234567");
+    RUN("to_numeric", T("1,23"), "ERR:\"1,23\" is not a number");
+    RUN("to_numeric", T("1,2345"), "ERR:\"1,2345\" is not a number");
+    RUN("to_numeric", T(",123"), "ERR:\",123\" is not a number");
+    RUN("to_numeric", T("EUR 12.5"), "12.5");
+    RUN("to_numeric", T("12.5 USD"), "12.5");
+    RUN("to_numeric", T("\xc2\xa3" "3"), "3");
+    RUN("to_numeric", T("\xc2\xa5" "300"), "300");
+    RUN("to_numeric", T("$5 USD"), "ERR:\"$5 USD\" is not a number");
+    RUN("to_numeric", T("12 usd"), "ERR:\"12 usd\" is not a number");
+    RUN("to_numeric", T("-0"), "0");
+    RUN("to_numeric", T("-0.00"), "0.00");
+    RUN("to_numeric", T("+.5"), "0.5");
+    RUN("to_numeric", T("5."), "5");
+    RUN("to_numeric", T("000123.4500"), "123.4500");
+    RUN("to_numeric", T("1.5e3"), "1500");
+    RUN("to_numeric", T("1.50E1"), "15.0");
+    RUN("to_numeric", T("-1.5e-3"), "-0.0015");
+    RUN("to_numeric", T("0e5"), "0");
+    RUN("to_numeric", T("1e99999"), "ERR:\"1e99999\" is out of range");
+    RUN("to_numeric", T("123456789012345678901234567890.123456789"), "123456789012345678901234567890.123456789");
+    RUN("to_numeric", T("abc"), "ERR:\"abc\" is not a number");
+    RUN("to_numeric", T(""), "ERR:\"\" is not a number");
+    RUN("to_numeric", T("."), "ERR:\".\" is not a number");
+    RUN("to_numeric", T("1.2.3"), "ERR:\"1.2.3\" is not a number");
+    RUN("to_numeric", T("--1"), "ERR:\"--1\" is not a number");
+    RUN("to_numeric", value_text("1\0" "2", 3), "ERR:\"1\\x002\" is not a number");
+    RUN("to_numeric", value_int(-12), "-12");
+    RUN("to_numeric", value_real(0.1), "0.1");
+    RUN("to_numeric", value_real(1e21), "1000000000000000000000");
+    RUN("to_numeric", value_real(-2.5e-7), "-0.00000025");
+    RUN("to_numeric", value_real(INFINITY), "ERR:Infinity is not a finite number");
+    RUN("to_numeric", value_real(NAN), "ERR:NaN is not a finite number");
+    RUN("to_numeric", value_bool(1), "ERR:a boolean value is not a number");
+    RUN("to_numeric", value_null(), "NULL");
+    RUN("{to_numeric: {decimal: ',', group: ' '}}", T("1 234,50 \xe2\x82\xac"), "1234.50");
+    RUN("{to_numeric: {decimal: ',', group: ' '}}", T("1\xc2\xa0" "234,5"), "1234.5");
+    RUN("{to_numeric: {decimal: ',', group: ' '}}", T("1 2,5"), "ERR:\"1 2,5\" is not a number");
+    RUN("{to_numeric: {decimal: ','}}", T("1.234,5"), "1234.5");
+    RUN("{to_numeric: {decimal: ','}}", T("1.5"), "ERR:\"1.5\" is not a number");
+    RUN("{to_numeric: {group: ''}}", T("1,234"), "ERR:\"1,234\" is not a number");
+    RUN("{to_numeric: {group: \"'\"}}", T("1'234'567.8"), "1234567.8");
+    cerr("{to_numeric: {decimal: ',', group: ','}}", 2, 38, "to_numeric: decimal and group separators must differ");
+    cerr("{to_numeric: {decimal: ''}}", 2, 25, "to_numeric: a separator must be a short string");
+    cerr("{to_numeric: {decimal: '1'}}", 2, 25, "to_numeric: a separator cannot contain digits or signs");
+    cerr("{to_numeric: ','}", 2, 18, "to_numeric: expected nothing or a map with decimal and/or group");
+    cerr("{to_numeric: {sep: ','}}", 2, 19, "to_numeric: unknown argument \"sep\"");
+
+    RUN("to_bool", T("yes"), "b:1");
+    RUN("to_bool", T("  TRUE "), "b:1");
+    RUN("to_bool", T("On"), "b:1");
+    RUN("to_bool", T("y"), "b:1");
+    RUN("to_bool", T("F"), "b:0");
+    RUN("to_bool", T("off"), "b:0");
+    RUN("to_bool", T("0"), "b:0");
+    RUN("to_bool", T("maybe"), "ERR:\"maybe\" is not a boolean");
+    RUN("to_bool", T(""), "ERR:\"\" is not a boolean");
+    RUN("to_bool", T("yess"), "ERR:\"yess\" is not a boolean");
+    RUN("to_bool", value_int(1), "b:1");
+    RUN("to_bool", value_int(0), "b:0");
+    RUN("to_bool", value_int(2), "ERR:\"2\" is not a boolean");
+    RUN("to_bool", value_bool(0), "b:0");
+    RUN("to_bool", value_null(), "NULL");
+    RUN("to_bool", value_text("t\0", 2), "ERR:\"t\\x00\" is not a boolean");
+    RUN("{to_bool: {true: [si, X], false: [no]}}", T("SI"), "b:1");
+    RUN("{to_bool: {true: [si, X], false: [no]}}", T("x"), "b:1");
+    RUN("{to_bool: {true: [si, X], false: [no]}}", T("yes"), "ERR:\"yes\" is not a boolean");
+    RUN("{to_bool: {true: [si, X], false: [no]}}", T("No"), "b:0");
+    RUN("{to_bool: {true: [si]}}", T("0"), "b:0");
+    RUN("{to_bool: {true: [si]}}", T("1"), "ERR:\"1\" is not a boolean");
+    cerr("{to_bool: {true: [a], false: [A]}}", 2, 15, "to_bool: \"a\" is in both the true and the false lists");
+    cerr("{to_bool: {yes: [a]}}", 2, 15, "to_bool: expected nothing or a map with true and/or false lists");
+    cerr("{to_bool: {true: {a: 1}}}", 2, 22, "to_bool: expected a list of strings");
+
+    RUN("{range: {min: 0, max: 10}}", value_int(10), "i:10");
+    RUN("{range: {min: 0, max: 10}}", value_int(0), "i:0");
+    RUN("{range: {min: 0, max: 10}}", value_int(11), "ERR:value not in [0, 10]");
+    RUN("{range: {min: 0, max: 10}}", value_real(-0.001), "ERR:value not in [0, 10]");
+    RUN("{range: {min: 0, max: 10}}", value_real(10.0000001), "ERR:value not in [0, 10]");
+    RUN("{range: {min: 0, max: 10}}", T("10.000"), "10.000");
+    RUN("{range: {min: 0, max: 10}}", T(" 5 "), " 5 ");
+    RUN("{range: {min: 0, max: 10}}", T("five"), "ERR:\"five\" is not a number");
+    RUN("{range: {min: 0, max: 10}}", value_real(NAN), "ERR:NaN is not a finite number");
+    RUN("{range: {min: 0, max: 10}}", value_null(), "NULL");
+    RUN("{range: {min: -1.5}}", T("-1.5"), "-1.5");
+    RUN("{range: {min: -1.5}}", T("-1.51"), "ERR:value below minimum -1.5");
+    RUN("{range: {max: 9223372036854775806}}", value_int(INT64_MAX), "ERR:value above maximum 9223372036854775806");
+    RUN("{range: {max: 9223372036854775806}}", value_int(INT64_MAX - 1), "i:9223372036854775806");
+    RUN("{range: {max: 100}}", value_int(-1000), "i:-1000");
+    RUN("{range: {min: 0.5, max: 0.75}}", T("0.7"), "0.7");
+    RUN("{range: {min: 0.5, max: 0.75}}", T("0.76"), "ERR:value not in [0.5, 0.75]");
+    cerr("{range: {min: a}}", 2, 15, "range: min must be a number");
+    cerr("{range: {min: 2, max: 1}}", 2, 10, "range: min is greater than max");
+    cerr("{range: {}}", 2, 10, "range: expected a map with min and/or max");
+    cerr("range", 2, 5, "range: expected a map with min and/or max");
+}
+
+static void test_uuid_json(void)
+{
+    const char *want = "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11";
+    RUN("to_uuid", T("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"), want);
+    RUN("to_uuid", T("A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11"), want);
+    RUN("to_uuid", T("a0eebc999c0b4ef8bb6d6bb9bd380a11"), want);
+    RUN("to_uuid", T("{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}"), want);
+    RUN("to_uuid", T("urn:uuid:a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"), want);
+    RUN("to_uuid", T("a0eebc99-9c0b4ef8-bb6d6bb9-bd380a11"), want);
+    RUN("to_uuid", T(" a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11 "), want);
+    RUN("to_uuid", value_blob("\xa0\xee\xbc\x99\x9c\x0b\x4e\xf8\xbb\x6d\x6b\xb9\xbd\x38\x0a\x11", 16), want);
+    RUN("to_uuid", T("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1"), "ERR:\"a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1\" is not a valid uuid");
+    RUN("to_uuid", T("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a111"), "ERR:\"a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a111\" is not a valid uuid");
+    RUN("to_uuid", T("a0eebc9-99c0b-4ef8-bb6d-6bb9bd380a11"), "ERR:\"a0eebc9-99c0b-4ef8-bb6d-6bb9bd380a11\" is not a valid uuid");
+    RUN("to_uuid", T("-a0eebc999c0b4ef8bb6d6bb9bd380a11"), "ERR:\"-a0eebc999c0b4ef8bb6d6bb9bd380a11\" is not a valid uuid");
+    RUN("to_uuid", T("a0eebc999c0b4ef8bb6d6bb9bd380a11-"), "ERR:\"a0eebc999c0b4ef8bb6d6bb9bd380a11-\" is not a valid uuid");
+    RUN("to_uuid", T("a0ee--bc999c0b4ef8bb6d6bb9bd380a11"), "ERR:\"a0ee--bc999c0b4ef8bb6d6bb9bd380a11\" is not a valid uuid");
+    RUN("to_uuid", T("g0eebc999c0b4ef8bb6d6bb9bd380a11"), "ERR:\"g0eebc999c0b4ef8bb6d6bb9bd380a11\" is not a valid uuid");
+    RUN("to_uuid", T("{a0eebc999c0b4ef8bb6d6bb9bd380a11"), "ERR:\"{a0eebc999c0b4ef8bb6d6bb9bd380a11\" is not a valid uuid");
+    RUN("to_uuid", T(""), "ERR:\"\" is not a valid uuid");
+    RUN("to_uuid", value_blob("abc", 3), "ERR:\"\\\\x616263\" is not a valid uuid");
+    RUN("to_uuid", value_int(5), "ERR:\"5\" is not a valid uuid");
+    RUN("to_uuid", value_null(), "NULL");
+
+    RUN("json", T("{\"a\": [1, 2.5e3, true, null, \"x\"]}"), "{\"a\": [1, 2.5e3, true, null, \"x\"]}");
+    RUN("json", T("  42 "), "  42 ");
+    RUN("json", T("{\"a\": }"), "ERR:not valid JSON (at byte 6)");
+    RUN("json", T(""), "ERR:not valid JSON (at byte 0)");
+    RUN("json", T("[1,]"), "ERR:not valid JSON (at byte 3)");
+    RUN("json", T("{'a': 1}"), "ERR:not valid JSON (at byte 1)");
+    RUN("json", value_int(7), "i:7");
+    RUN("json", value_real(NAN), "ERR:not valid JSON (at byte 0)");
+    RUN("json", value_null(), "NULL");
+    RUN("json", value_text("\"a\0\"", 4), "ERR:not valid JSON (at byte 0)");
+}
+
+static void test_time(void)
+{
+    RUN("parse_timestamp", T("2021-06-16T20:14:09Z"), "2021-06-16 20:14:09+00:00");
+    RUN("parse_timestamp", T("2021-06-16 20:14:09.309735+00"), "2021-06-16 20:14:09.309735+00:00");
+    RUN("parse_timestamp", T("2021-06-16 20:14:09.5-0530"), "2021-06-16 20:14:09.500000-05:30");
+    RUN("parse_timestamp", T("2021-06-16t20:14:09,25 +02:00"), "2021-06-16 20:14:09.250000+02:00");
+    RUN("parse_timestamp", T("2021-06-16 20:14"), "2021-06-16 20:14:00");
+    RUN("parse_timestamp", T(" 2021-06-16 "), "2021-06-16 00:00:00");
+    RUN("parse_timestamp", T("2020-02-29 23:59:59"), "2020-02-29 23:59:59");
+    RUN("parse_timestamp", T("2021-02-29 10:00"), "ERR:\"2021-02-29 10:00\" is not a valid timestamp");
+    RUN("parse_timestamp", T("1900-02-29"), "ERR:\"1900-02-29\" is not a valid timestamp");
+    RUN("parse_timestamp", T("2000-02-29"), "2000-02-29 00:00:00");
+    RUN("parse_timestamp", T("2021-06-16 24:00:00"), "ERR:\"2021-06-16 24:00:00\" is not a valid timestamp");
+    RUN("parse_timestamp", T("2021-06-16 10:60"), "ERR:\"2021-06-16 10:60\" is not a valid timestamp");
+    RUN("parse_timestamp", T("2021-06-16 10:00+16"), "ERR:\"2021-06-16 10:00+16\" is not a valid timestamp");
+    RUN("parse_timestamp", T("2021-06-16 10:00:00.1234567"), "ERR:\"2021-06-16 10:00:00.1234567\" is not an ISO 8601 timestamp");
+    RUN("parse_timestamp", T("2021-6-16"), "ERR:\"2021-6-16\" is not an ISO 8601 timestamp");
+    RUN("parse_timestamp", T("0000-01-01"), "ERR:\"0000-01-01\" is not a valid timestamp");
+    RUN("parse_timestamp", T(""), "ERR:\"\" is not an ISO 8601 timestamp");
+    RUN("parse_timestamp", value_text("2021-06-16\0", 11), "ERR:\"2021-06-16\\x00\" is not an ISO 8601 timestamp");
+    RUN("parse_timestamp", value_null(), "NULL");
+    RUN("{parse_timestamp: {tz: Europe/Paris}}", T("2021-06-16 10:00"), "2021-06-16 10:00:00 Europe/Paris");
+    RUN("{parse_timestamp: {tz: Europe/Paris}}", T("2021-06-16 10:00Z"), "2021-06-16 10:00:00+00:00");
+    RUN("{parse_timestamp: '%d/%m/%Y %H:%M'}", T("16/06/2021 08:05"), "2021-06-16 08:05:00");
+    RUN("{parse_timestamp: '%d/%m/%Y %H:%M'}", T("1/6/2021 8:05"), "2021-06-01 08:05:00");
+    RUN("{parse_timestamp: '%d/%m/%Y %H:%M'}", T("31/06/2021 08:05"), "ERR:\"31/06/2021 08:05\" is not a valid timestamp");
+    RUN("{parse_timestamp: '%d/%m/%Y %H:%M'}", T("16-06-2021"), "ERR:\"16-06-2021\" matches neither ISO 8601 nor any of the formats");
+    RUN("{parse_timestamp: '%d/%m/%Y %H:%M'}", T("2021-06-16T01:02:03"), "2021-06-16 01:02:03");
+    RUN("{parse_timestamp: {formats: ['%b %d, %Y %I:%M %p', '%Y%m%d%H%M%S']}}", T("Jun 16, 2021 12:05 am"), "2021-06-16 00:05:00");
+    RUN("{parse_timestamp: {formats: ['%b %d, %Y %I:%M %p', '%Y%m%d%H%M%S']}}", T("june 16, 2021 12:05 PM"), "2021-06-16 12:05:00");
+    RUN("{parse_timestamp: {formats: ['%b %d, %Y %I:%M %p', '%Y%m%d%H%M%S']}}", T("Sep 1, 2021 1:00 PM"), "2021-09-01 13:00:00");
+    RUN("{parse_timestamp: {formats: ['%b %d, %Y %I:%M %p', '%Y%m%d%H%M%S']}}", T("Jun 16, 2021 13:05 PM"), "ERR:\"Jun 16, 2021 13:05 PM\" is not a valid timestamp");
+    RUN("{parse_timestamp: {formats: ['%b %d, %Y %I:%M %p', '%Y%m%d%H%M%S']}}", T("20210616203040"), "2021-06-16 20:30:40");
+    RUN("{parse_timestamp: {formats: ['%b %d, %Y %I:%M %p', '%Y%m%d%H%M%S']}}", value_int(20210616203040), "2021-06-16 20:30:40");
+    RUN("{parse_timestamp: '%d.%m.%y %H:%M:%S.%f %z'}", T("16.06.21 20:14:09.5 +0200"), "2021-06-16 20:14:09.500000+02:00");
+    RUN("{parse_timestamp: '%d.%m.%y'}", T("16.06.69"), "1969-06-16 00:00:00");
+    RUN("{parse_timestamp: '%d.%m.%y'}", T("16.06.68"), "2068-06-16 00:00:00");
+    RUN("{parse_timestamp: '%Y-%j'}", T("2020-366"), "2020-12-31 00:00:00");
+    RUN("{parse_timestamp: '%Y-%j'}", T("2021-060"), "2021-03-01 00:00:00");
+    RUN("{parse_timestamp: '%Y-%j'}", T("2021-366"), "ERR:\"2021-366\" is not a valid timestamp");
+    RUN("{parse_timestamp: '%Y-%m-%d %H:%M %Z'}", T("2021-06-16 10:00 EST"), "2021-06-16 10:00:00 EST");
+    RUN("{parse_timestamp: '%Y-%m-%d %H:%M %Z'}", T("2021-06-16 10:00 UTC"), "2021-06-16 10:00:00+00:00");
+    RUN("{parse_timestamp: '%Y-%m-%d %H:%M %Z'}", T("2021-06-16 10:00 America/New_York"), "2021-06-16 10:00:00 America/New_York");
+    RUN("{parse_timestamp: '%Y %B %d %%'}", T("2021 December 05 %"), "2021-12-05 00:00:00");
+    RUN("{parse_timestamp: '%Y %B %d'}", T("2021 Decembre 05"), "ERR:\"2021 Decembre 05\" matches neither ISO 8601 nor any of the formats");
+    cerr("{parse_timestamp: '%d/%m/%Q'}", 2, 23, "parse_timestamp: unknown directive %Q in format \"%d/%m/%Q\"");
+    cerr("{parse_timestamp: '%d/%m'}", 2, 23, "parse_timestamp: format \"%d/%m\" needs a year (%Y or %y) and a month and day (or %j)");
+    cerr("{parse_timestamp: {formats: ['%Y-%m-%d', '%Y']}}", 2, 46, "parse_timestamp: format \"%Y\" needs a year (%Y or %y) and a month and day (or %j)");
+    cerr("{parse_timestamp: {tz: 'Europe Paris'}}", 2, 28, "parse_timestamp: tz must be a time zone name such as UTC or Europe/Paris");
+    cerr("{parse_timestamp: {zone: UTC}}", 2, 24, "parse_timestamp: unknown argument \"zone\"");
+    cerr("{parse_timestamp: [a]}", 2, 23, "parse_timestamp: expected a format or a map with formats and/or tz");
+
+    RUN("parse_date", T("2021-06-16"), "2021-06-16");
+    RUN("parse_date", T("2021-06-16T23:59:59+05"), "2021-06-16");
+    RUN("parse_date", T("2024-02-29"), "2024-02-29");
+    RUN("parse_date", T("2023-02-29"), "ERR:\"2023-02-29\" is not a valid date");
+    RUN("parse_date", T("2021-02-30"), "ERR:\"2021-02-30\" is not a valid date");
+    RUN("parse_date", T("2021-13-01"), "ERR:\"2021-13-01\" is not a valid date");
+    RUN("parse_date", T("2021-04-31"), "ERR:\"2021-04-31\" is not a valid date");
+    RUN("parse_date", T("16/06/2021"), "ERR:\"16/06/2021\" is not an ISO 8601 date");
+    RUN("parse_date", value_null(), "NULL");
+    RUN("{parse_date: '%m/%d/%Y'}", T("06/16/2021"), "2021-06-16");
+    RUN("{parse_date: {formats: ['%d %b %Y']}}", T("5 mar 2021"), "2021-03-05");
+    cerr("{parse_date: {tz: UTC}}", 2, 19, "parse_date: unknown argument \"tz\"");
+
+    RUN("epoch", value_int(0), "1970-01-01 00:00:00+00:00");
+    RUN("epoch", value_int(1623874449), "2021-06-16 20:14:09+00:00");
+    RUN("epoch", value_int(-1), "1969-12-31 23:59:59+00:00");
+    RUN("epoch", value_int(951782400), "2000-02-29 00:00:00+00:00");
+    RUN("epoch", value_int(253402300799), "9999-12-31 23:59:59+00:00");
+    RUN("epoch", value_int(253402300800), "ERR:253402300800 is out of range for a timestamp (years 1 to 9999)");
+    RUN("epoch", value_int(INT64_MAX), "ERR:9223372036854775807 is out of range for a timestamp (years 1 to 9999)");
+    RUN("epoch", value_int(-62135596800), "0001-01-01 00:00:00+00:00");
+    RUN("epoch", value_int(-62135596801), "ERR:-62135596801 is out of range for a timestamp (years 1 to 9999)");
+    RUN("epoch", value_real(1623874449.309735), "2021-06-16 20:14:09.309735+00:00");
+    RUN("epoch", value_real(-0.5), "1969-12-31 23:59:59.500000+00:00");
+    RUN("epoch", T("1623874449.5"), "2021-06-16 20:14:09.500000+00:00");
+    RUN("epoch", T("1.0000005"), "1970-01-01 00:00:01.000001+00:00");
+    RUN("epoch", T(" 86400 "), "1970-01-02 00:00:00+00:00");
+    RUN("epoch", T("soon"), "ERR:\"soon\" is not a number");
+    RUN("epoch", value_real(NAN), "ERR:NaN is not a finite number");
+    RUN("epoch", value_bool(1), "ERR:a boolean value is not a number");
+    RUN("epoch", value_null(), "NULL");
+    RUN("{epoch: ms}", value_int(1623874449309), "2021-06-16 20:14:09.309000+00:00");
+    RUN("{epoch: ms}", value_int(-1), "1969-12-31 23:59:59.999000+00:00");
+    RUN("{epoch: us}", value_int(1623874449309735), "2021-06-16 20:14:09.309735+00:00");
+    RUN("{epoch: us}", T("1.5"), "1970-01-01 00:00:00.000002+00:00");
+    RUN("{epoch: s}", value_int(60), "1970-01-01 00:01:00+00:00");
+    cerr("{epoch: ns}", 2, 13, "epoch: expected s, ms or us");
+}
+
+static void test_checks(void)
+{
+    RUN("{in: [a, b, '']}", T("a"), "a");
+    RUN("{in: [a, b, '']}", T(""), "");
+    RUN("{in: [a, b, '']}", T("A"), "ERR:\"A\" is not one of \"a\", \"b\", \"\"");
+    RUN("{in: [a, b]}", value_null(), "NULL");
+    RUN("{in: ['1', '2']}", value_int(2), "i:2");
+    RUN("{in: [a]}", value_text("a\0", 2), "ERR:\"a\\x00\" is not one of \"a\"");
+    cerr("{in: {a: 1}}", 2, 11, "in: expected a list of strings");
+    cerr("{in: []}", 2, 11, "in: expected a list of strings");
+    RUN("not_null", value_null(), "ERR:value is null");
+    RUN("not_null", T(""), "");
+    RUN("not_null", value_int(0), "i:0");
+    RUN("{map: {M: male, F: female, ~: unknown, X: ~}}", T("M"), "male");
+    RUN("{map: {M: male, F: female, ~: unknown, X: ~}}", T("f"), "f");
+    RUN("{map: {M: male, F: female, ~: unknown, X: ~}}", value_null(), "unknown");
+    RUN("{map: {M: male, F: female, ~: unknown, X: ~}}", T("X"), "NULL");
+    RUN("{map: {M: male}}", value_null(), "NULL");
+    RUN("{map: {'1': one, 'true': yes}}", value_int(1), "one");
+    RUN("{map: {'1': one, 'true': yes}}", value_bool(1), "yes");
+    RUN("{map: {'null': was null}}", T("null"), "was null");
+    cerr("{map: [a]}", 2, 12, "map: expected a map of from: to values");
+    cerr("{map: {a: [b]}}", 2, 13, "map: keys and values must be scalars");
+}
+
+/* The pipeline of the mapping-format example: ops chain on one value. */
+static void test_pipeline(void)
+{
+    const char *items[] = {"trim", "{null_if: ['', N/A]}", "{default: '0'}", "to_int", "{range: {min: 0, max: 10}}"};
+    Op ops[5];
+    Diags d;
+    int okc = 1;
+    for (int i = 0; i < 5; i++) {
+        okc &= compile(&ops[i], items[i], &d) == 0;
+        diags_free(&d);
+    }
+    ok(okc, "pipeline compiles");
+    const char *in[] = {" 7 ", " N/A ", "11", "x"};
+    const char *want[] = {"i:7", "i:0", "ERR:value not in [0, 10]", "ERR:\"x\" is not an integer"};
+    for (int k = 0; k < 4; k++) {
+        Value v = T(in[k]);
+        char msg[256];
+        int rc = 0;
+        for (int i = 0; i < 5 && rc == 0; i++)
+            rc = op_run(&ops[i], &v, scratch, msg, sizeof msg);
+        is_str(show(rc, &v, msg), want[k], "pipeline on \"%s\"", in[k]);
+        arena_reset(scratch);
+    }
+    for (int i = 0; i < 5; i++)
+        op_free(&ops[i]);
+}
+
+static void test_value(void)
+{
+    size_t len;
+    Value v = value_real(0.1);
+    is_str(value_as_text(&v, scratch, &len), "0.1", "real shortest");
+    v = value_real(1.0 / 3);
+    is_str(value_as_text(&v, scratch, &len), "0.33333333333333331", "real 17 digits");
+    v = value_real(1e300);
+    is_str(value_as_text(&v, scratch, &len), "1e+300", "real exponent");
+    v = value_real(-INFINITY);
+    is_str(value_as_text(&v, scratch, &len), "-Infinity", "real -inf");
+    v = value_int(INT64_MIN);
+    is_str(value_as_text(&v, scratch, &len), "-9223372036854775808", "int min");
+    v = value_bool(0);
+    is_str(value_as_text(&v, scratch, &len), "false", "bool");
+    v = value_blob("\x00\xff", 2);
+    is_str(value_as_text(&v, scratch, &len), "\\x00ff", "blob hex");
+    is_int(len, 6, "blob hex length");
+    v = value_null();
+    ok(value_as_text(&v, scratch, &len) == NULL, "null gives NULL");
+    v = T("abc");
+    ok(value_as_text(&v, scratch, &len) == v.s, "text is itself");
+    is_str(value_kind_name(VAL_BOOL), "boolean", "kind name");
+    is_str(value_kind_name(VAL_BLOB), "blob", "kind name blob");
+    arena_reset(scratch);
+}
+
+int main(void)
+{
+    scratch = arena_new();
+    test_registry();
+    test_describe();
+    test_null_if_default();
+    test_trim_case();
+    test_regex();
+    test_numbers();
+    test_uuid_json();
+    test_time();
+    test_checks();
+    test_pipeline();
+    test_value();
+    arena_free(scratch);
+    return done_testing();
+}
