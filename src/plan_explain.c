@@ -8,8 +8,12 @@
 static void explain_column(const PlanTable *t, const PlanColumn *pc, FILE *out)
 {
     fprintf(out, "    %-24s %-28s <- %s", pc->name, pc->tcol->type.name, pc->src_desc);
-    if (t->nnull_if)
-        fprintf(out, " | null_if(table list)");
+    if (t->nnull_if) {
+        fprintf(out, " | null_if(");
+        for (size_t i = 0; i < t->nnull_if; i++)
+            fprintf(out, "%s\"%s\"", i ? ", " : "", t->null_if[i]);
+        fprintf(out, ")");
+    }
     for (size_t i = 0; i < pc->nops; i++) {
         char desc[256];
         op_describe(&pc->ops[i], desc, sizeof desc);

