@@ -76,11 +76,14 @@ static const char *TX_BEGIN[] = {"BEGIN", "SAVEPOINT pgmap_batch"};
 static const char *TX_COMMIT[] = {"COMMIT", "RELEASE SAVEPOINT pgmap_batch"};
 static const char *TX_ROLLBACK[] = {"ROLLBACK", "ROLLBACK TO SAVEPOINT pgmap_batch; RELEASE SAVEPOINT pgmap_batch"};
 
-/* Runs one statement; on failure fills f and returns 1 (refusal) or -1. */
+/* Runs one statement (or, when want is PGRES_TUPLES_OK, the prepared
+ * statement of that name); on failure fills f and returns 1 (a refusal of
+ * rows) or -1 (anything else, with e set). */
 static int step(Loader *L, const char *sql, ExecStatusType want, PGresult **keep, Refusal *f,
                 PgmError *e)
 {
-    PGresult *r = PQexec(L->c, sql);
+    PGresult *r = want == PGRES_TUPLES_OK ? PQexecPrepared(L->c, sql, 0, NULL, NULL, NULL, 0)
+                                          : PQexec(L->c, sql);
     if (r && PQresultStatus(r) == want) {
         if (keep)
             *keep = r;
@@ -147,7 +150,7 @@ static int try_rows(Loader *L, const PlanTable *t, const Batch *b, size_t lo, si
         rc = copy_rows(L, t, b, lo, hi, &copied, f, e);
     if (rc == 0 && t->merge_sql) {
         PGresult *r = NULL;
-        rc = step(L, t->merge_sql, PGRES_TUPLES_OK, &r, f, e);
+        rc = step(L, t->stage_name, PGRES_TUPLES_OK, &r, f, e);
         if (rc == 0) {
             ins = atol(PQgetvalue(r, 0, 0));
             upd = atol(PQgetvalue(r, 0, 1));
@@ -259,7 +262,17 @@ int loader_prepare_table(Loader *L, const PlanTable *t, PgmError *e)
         err_prefix(e, "%s: creating the staging table", t->label);
         return PGM_FAIL;
     }
-    return PGM_OK;
+    /* The merge runs once per batch: prepare it once per table.  Prepared
+     * statements belong to the session, so a dry run's rollback keeps it. */
+    PGresult *r = PQprepare(L->c, t->stage_name, t->merge_sql, 0, NULL);
+    int ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+    if (!ok) {
+        char line[1024];
+        pg_result_error_line(r, line, sizeof line);
+        err_set(e, "%s: preparing the merge statement: %s", t->label, line);
+    }
+    PQclear(r);
+    return ok ? PGM_OK : PGM_FAIL;
 }
 
 static int set_sequence(Loader *L, const PlanTable *t, const TgtColumn *c, PgmError *e)

@@ -52,7 +52,7 @@ static void explain_table(const PlanTable *t, size_t n, FILE *out)
         fprintf(out, "    once: %s\n", t->stage_sql);
     fprintf(out, "    per batch: %s\n", t->copy_sql);
     if (t->merge_sql)
-        fprintf(out, "    per batch: %s\n", t->merge_sql);
+        fprintf(out, "    per batch (prepared as %s): %s\n", t->stage_name, t->merge_sql);
 }
 
 void plan_explain(const Plan *p, FILE *out)

@@ -18,6 +18,17 @@ pg_start || bail_out "cannot start a private PostgreSQL cluster"
 DB=$top_srcdir/data/chinook/Chinook_Sqlite.sqlite
 MAP=$top_srcdir/mappings/chinook.yaml
 
+# The compiled plan is pinned by a golden file (paths and the server's
+# address vary between machines and are left out).  Regenerate with
+# PGMAP_REGEN_GOLDEN=1 after a deliberate change, and read the diff.
+GOLDEN=$top_srcdir/tests/golden/chinook.explain
+run_pgmap explain "$MAP"
+is "$STATUS" 0 "pgmap explain exits 0 (the DDL is applied and rolled back)"
+sed -e '1d' -e '/^source: /d' -e '/^target: /d' "$OUT" >"$PG_TMPDIR/explain"
+[ -z "${PGMAP_REGEN_GOLDEN:-}" ] || cp "$PG_TMPDIR/explain" "$GOLDEN"
+is "$(diff "$GOLDEN" "$PG_TMPDIR/explain" && echo same)" "same" "the plan equals tests/golden/chinook.explain"
+is "$(pg_psql -c "SELECT count(*) FROM pg_namespace WHERE nspname = 'chinook'")" "0" "explain created nothing"
+
 run_pgmap run "$MAP"
 is "$STATUS" 0 "pgmap run mappings/chinook.yaml exits 0"
 [ "$STATUS" = 0 ] || diag "$(cat "$ERR")"
