@@ -12,15 +12,12 @@
  * the ops of every glob column, and the ops of a concrete column only when
  * its array is not one of the globs' arrays.  Borrowing avoids recompiling
  * regexes per table; the pointer identity needs no flag in model.h. */
-#include "model.h"
-#include "diag.h"
-#include "util.h"
+#include "mapping_internal.h"
 
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
-void mapping_merge_globs(Mapping *m, struct Diags *d);
 
 /* Specificity of a glob: more wildcards = less specific; bracket
  * expressions count as one wildcard, like * and ?.  Between equal counts

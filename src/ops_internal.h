@@ -113,9 +113,7 @@ int dec_to_int64(const char *c, int64_t *out);
  * after groups of four) or a 16-byte blob; 0 or -1. */
 int uuid_canon(const Value *v, char out[37]);
 
-/* ---- pgtype.c ---- */
-/* Length of the valid UTF-8 sequence at s (n bytes available), or 0. */
-size_t utf8_seq(const char *s, size_t n);
+/* ---- utf8.c (utf8_seq is in util.h) ---- */
 /* Offset of the first invalid UTF-8 byte, or len when valid. */
 size_t utf8_check(const char *s, size_t len);
 /* Full JSON check; reject_nul refuses \u0000 (jsonb); *err_off on error. */

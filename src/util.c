@@ -343,30 +343,6 @@ int ascii_ncasecmp(const char *a, const char *b, size_t n)
     return 0;
 }
 
-/* Length of a valid UTF-8 sequence starting at s (at most n bytes), or 0. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-    if (s[0] < 0x80)
-        return 1;
-    size_t len;
-    unsigned min;
-    unsigned cp;
-    if ((s[0] & 0xE0) == 0xC0) { len = 2; cp = s[0] & 0x1F; min = 0x80; }
-    else if ((s[0] & 0xF0) == 0xE0) { len = 3; cp = s[0] & 0x0F; min = 0x800; }
-    else if ((s[0] & 0xF8) == 0xF0) { len = 4; cp = s[0] & 0x07; min = 0x10000; }
-    else return 0;
-    if (len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return len;
-}
-
 void json_append_string(Buf *b, const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -390,7 +366,7 @@ void json_append_string(Buf *b, const char *s, size_t len)
             buf_putc(b, (char)c);
             i++;
         } else {
-            size_t n = utf8_seq(p + i, len - i);
+            size_t n = utf8_seq((const char *)p + i, len - i);
             if (n) {
                 buf_append(b, p + i, n);
                 i += n;

@@ -78,6 +78,10 @@ int read_file(const char *path, char **out, size_t *len, PgmError *e);
 int ascii_casecmp(const char *a, const char *b);
 int ascii_ncasecmp(const char *a, const char *b, size_t n);
 
+/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 when the
+ * bytes there are not valid UTF-8 (utf8.c). */
+size_t utf8_seq(const char *s, size_t n);
+
 /* Appends s as a JSON string literal (with quotes) to b; invalid UTF-8
  * bytes are written as \u00XX escapes of the byte so nothing is lost. */
 void json_append_string(Buf *b, const char *s, size_t len);
