@@ -11,7 +11,7 @@
 
 /* A batch is flushed at this many bytes even before its row count, so a
  * table of large blobs cannot grow memory without bound. */
-#define BATCH_MAX_BYTES (16u * 1024u * 1024u)
+#define BATCH_MAX_BYTES ((size_t)16 * 1024 * 1024)
 
 typedef struct RowCtx {
     const PlanTable *t;

@@ -271,11 +271,11 @@ int opr_REGEX_EXTRACT(const OpArgs *a, Value *v, Arena *scratch, char *msg, size
         return rc < 0 ? rc : no_match(a, s, len, msg, msglen);
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(a->md);
     uint32_t pairs = pcre2_get_ovector_count(a->md);
-    if ((uint32_t)a->group >= pairs || ov[2 * a->group] == PCRE2_UNSET) {
+    if ((uint32_t)a->group >= pairs || ov[2 * (size_t)a->group] == PCRE2_UNSET) {
         *v = value_null(); /* an optional group that took no part */
         return 0;
     }
-    PCRE2_SIZE b = ov[2 * a->group], e = ov[2 * a->group + 1];
+    PCRE2_SIZE b = ov[2 * (size_t)a->group], e = ov[2 * (size_t)a->group + 1];
     if (e < b) /* \K can put the end before the start */
         e = b;
     *v = value_text(arena_strndup(scratch, s + b, e - b), e - b);

@@ -70,9 +70,8 @@ void pg_result_error_line(const PGresult *r, char *buf, size_t len)
     if (primary) {
         const char *detail = PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL);
         char tmp[2048];
-        snprintf(tmp, sizeof tmp, "%s%s%s", primary, detail ? " (" : "", detail ? detail : "");
-        if (detail && strlen(tmp) + 1 < sizeof tmp)
-            strcat(tmp, ")");
+        snprintf(tmp, sizeof tmp, "%s%s%s%s", primary, detail ? " (" : "", detail ? detail : "",
+                 detail ? ")" : "");
         fold_lines(tmp, buf, len);
     } else {
         fold_lines(r ? PQresultErrorMessage(r) : "no result", buf, len);
