@@ -4,14 +4,8 @@
 # password (never echoed), unreachable server, YAML error, usage errors.
 set -eu
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir}
-PGMAP=${PGMAP:-$top_builddir/pgmap}
-. "$top_srcdir/tests/lib/tap.sh"
-. "$top_srcdir/tests/lib/pgcluster.sh"
-. "$top_srcdir/tests/lib/compare.sh"
-
-pg_available || skip_all "PostgreSQL server binaries not found (apt-get install postgresql)"
-pg_start || bail_out "cannot start a private PostgreSQL cluster"
+. "$top_srcdir/tests/lib/integration.sh"
+start_cluster
 MAP=$top_srcdir/mappings/movies.yaml
 SAMPLE=$top_builddir/data/movies.db
 

@@ -5,15 +5,8 @@
 # the loaded keys; each checked by reading the target back.
 set -eu
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir}
-PGMAP=${PGMAP:-$top_builddir/pgmap}
-. "$top_srcdir/tests/lib/tap.sh"
-. "$top_srcdir/tests/lib/pgcluster.sh"
-. "$top_srcdir/tests/lib/compare.sh"
-
-pg_available || skip_all "PostgreSQL server binaries not found (apt-get install postgresql)"
-command -v sqlite3 >/dev/null || skip_all "sqlite3 command not found (apt-get install sqlite3)"
-pg_start || bail_out "cannot start a private PostgreSQL cluster"
+. "$top_srcdir/tests/lib/integration.sh"
+start_cluster sqlite3
 
 DB=$PG_TMPDIR/modes.db
 MAP=$PG_TMPDIR/modes.yaml
