@@ -55,13 +55,17 @@ static void srcshape_free(SrcShape *s)
     memset(s, 0, sizeof *s);
 }
 
+/* Results of the shape_* functions: a diagnostic was added (the table is
+ * skipped, compiling goes on) or the source failed (e set, stop). */
+enum { SHAPE_DIAG = 1, SHAPE_ERROR = -1 };
+
 static int shape_from_query(Reader *src, const TableMap *t, SrcShape *s, Diags *d)
 {
     Cursor *cur = NULL;
     PgmError qe = {0};
     if (src->ops->query(src, t->query, &cur, &qe) != PGM_OK) {
         diag_error(d, t->query_pos.line, t->query_pos.col, "query: %s", qe.msg);
-        return PGM_FAIL;
+        return SHAPE_DIAG;
     }
     s->n = src->ops->ncolumns(cur);
     s->names = xcalloc(s->n ? s->n : 1, sizeof *s->names);
@@ -79,10 +83,10 @@ static int shape_from_table(Reader *src, const TableMap *t, char **stored, SrcSh
     SrcTable st;
     int found = src->ops->describe(src, from, &st, e);
     if (found < 0)
-        return -1;
+        return SHAPE_ERROR;
     if (!found) {
         diag_error(d, pos.line, pos.col, "source table \"%s\" does not exist", from);
-        return PGM_FAIL;
+        return SHAPE_DIAG;
     }
     s->n = st.ncols;
     s->names = xcalloc(st.ncols ? st.ncols : 1, sizeof *s->names);
@@ -209,8 +213,13 @@ static void add_column(ColCtx *x, size_t ti)
 {
     const TgtColumn *tc = &x->t->tgt.cols[ti];
     const ColumnMap *cm = find_cmap(x->tm, tc->name);
-    if (cm && cm->skip)
+    if (cm && cm->skip) {
+        if (tc->notnull && !tcol_has_default(tc) && !cm->from_glob)
+            diag_error(x->d, cm->pos.line, cm->pos.col,
+                       "target column \"%s\" of %s is NOT NULL and has no default: it cannot be skipped",
+                       tc->name, x->t->label);
         return;
+    }
     if (tc->generated) {
         if (cm && !cm->from_glob)
             diag_error(x->d, cm->pos.line, cm->pos.col,
@@ -314,7 +323,7 @@ static int compile_table(Plan *p, const TableMap *tm, PlanTable *t, Reader *src,
                        : shape_from_table(src, tm, &stored, &shape, d, e);
     if (rc != PGM_OK) {
         srcshape_free(&shape);
-        return rc == -1 ? -2 : PGM_FAIL;
+        return rc == SHAPE_ERROR ? -2 : PGM_FAIL;
     }
     t->source_label = stored ? stored : xstrdup("query");
     ColCtx x = {p, c, tm, t, &shape, d, 0};

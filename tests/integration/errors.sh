@@ -70,6 +70,7 @@ tables:
     columns:
       titel: title
       rating: {from: ratting}
+      type: null
   nosuch: {}
   genre: {from: genres}
 YAML
@@ -77,8 +78,25 @@ run_pgmap check "$bad"
 is "$STATUS" 2 "check with bad references exits 2"
 like "$(cat "$ERR")" 'bad.yaml:8:7: error: target column "titel" does not exist' "unknown target column, with position"
 like "$(cat "$ERR")" 'bad.yaml:9:22: error: source column "ratting" does not exist' "unknown source column, with position"
-like "$(cat "$ERR")" 'bad.yaml:10:3: error: target table "content.nosuch" does not exist' "unknown target table"
-like "$(cat "$ERR")" 'bad.yaml:11:17: error: source table "genres" does not exist' "unknown source table"
+like "$(cat "$ERR")" 'bad.yaml:10:7: error: target column "type" of content.film_work is NOT NULL and has no default: it cannot be skipped' \
+     "a NOT NULL column without default cannot be skipped"
+like "$(cat "$ERR")" 'bad.yaml:11:3: error: target table "content.nosuch" does not exist' "unknown target table"
+like "$(cat "$ERR")" 'bad.yaml:12:17: error: source table "genres" does not exist' "unknown source table"
+like "$(cat "$ERR")" '5 errors in the mapping' "all five problems are reported, not just the first"
 is "$(pg_psql -c "SELECT count(*) FROM pg_namespace WHERE nspname = 'content'")" "0" "check created nothing"
+
+# A NOT NULL target column that nothing fills (the query has no `type`).
+cat >"$bad" <<YAML
+source: $SAMPLE
+schema: content
+ddl: $top_srcdir/schemas/movies_database.ddl
+tables:
+  film_work:
+    query: SELECT id, title FROM film_work
+YAML
+run_pgmap check "$bad"
+is "$STATUS" 2 "check: NOT NULL column without a source exits 2"
+like "$(cat "$ERR")" 'bad.yaml:5:3: error: target column "type" of content.film_work is NOT NULL and has neither a source nor a default' \
+     "NOT NULL column with neither a source nor a default, at the table's position"
 
 done_testing
