@@ -144,8 +144,9 @@ static int session_open(Session *s, const Options *o, int keep_tx)
     size_t before = s->d.n;
     if (plan_prepare_target(s->m, s->c, &s->d, &applied, &s->e) != PGM_OK)
         return PGM_FAIL;
-    if (!keep_tx && pg_exec(s->c, "COMMIT", &s->e) != PGM_OK)
-        return PGM_FAIL;
+    /* The DDL stays uncommitted until the plan compiles, so a mapping with
+     * errors leaves no half-made schema behind (the connection closes and
+     * the transaction is rolled back). */
     int rc = plan_compile(s->m, s->src, s->c, &s->d, &s->plan, &s->e);
     if (s->d.n > before) {
         Diags tail = s->d;   /* print only what the compiler added */
@@ -154,6 +155,8 @@ static int session_open(Session *s, const Options *o, int keep_tx)
         diags_print(&tail, stderr);
     }
     if (rc != PGM_OK)
+        return PGM_FAIL;
+    if (!keep_tx && pg_exec(s->c, "COMMIT", &s->e) != PGM_OK)
         return PGM_FAIL;
     s->plan->ddl_applied = applied;
     s->plan->source_desc = xstrdup(source);

@@ -84,6 +84,10 @@ like "$(cat "$ERR")" 'bad.yaml:11:3: error: target table "content.nosuch" does n
 like "$(cat "$ERR")" 'bad.yaml:12:17: error: source table "genres" does not exist' "unknown source table"
 like "$(cat "$ERR")" '5 errors in the mapping' "all five problems are reported, not just the first"
 is "$(pg_psql -c "SELECT count(*) FROM pg_namespace WHERE nspname = 'content'")" "0" "check created nothing"
+run_pgmap run "$bad"
+is "$STATUS" 2 "run with bad references exits 2"
+is "$(pg_psql -c "SELECT count(*) FROM pg_namespace WHERE nspname = 'content'")" "0" \
+   "a run that fails to compile leaves no half-made schema (the DDL is rolled back)"
 
 # A NOT NULL target column that nothing fills (the query has no `type`).
 cat >"$bad" <<YAML
