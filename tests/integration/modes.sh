@@ -25,6 +25,7 @@ CREATE TABLE m.items_ignore (item_id integer PRIMARY KEY, name text);
 CREATE TABLE m.items_replace (item_id integer, name text);
 CREATE TABLE m.events (id bigserial PRIMARY KEY, kind text, at timestamptz);
 CREATE TABLE m.kinds (kind text PRIMARY KEY, n integer);
+CREATE TABLE m.stamps (id integer PRIMARY KEY, t timestamptz);
 SQL
 
 cat >"$MAP" <<YAML
@@ -47,6 +48,10 @@ tables:
       at: {ops: [{epoch: s}]}
   kinds:
     query: SELECT kind, count(*) AS n FROM events GROUP BY kind
+  stamps:
+    query: "SELECT 1 AS id, '01/07/2021 10:00' AS t UNION ALL SELECT 2, '15/01/2021 10:00'"
+    columns:
+      t: {ops: [{parse_timestamp: {formats: ["%d/%m/%Y %H:%M"], tz: Europe/Paris}}]}
 YAML
 
 run_pgmap run "$MAP"
@@ -60,6 +65,8 @@ is "$(pg_psql -c "SELECT string_agg(id || '=' || kind || '@' || to_char(at AT TI
    "10=open@2023-11-14 22:13:20 11=close@2023-11-14 22:14:20" "events: epoch seconds -> timestamptz"
 is "$(pg_psql -c "SELECT nextval('m.events_id_seq')")" "12" "bigserial sequence set past the loaded ids"
 is "$(pg_psql -c "SELECT string_agg(kind || '=' || n, ' ' ORDER BY kind) FROM m.kinds")" "close=1 open=1" "a table read from a query"
+is "$(pg_psql -c "SELECT string_agg((t AT TIME ZONE 'UTC')::text, ' ' ORDER BY id) FROM m.stamps")" "2021-07-01 08:00:00 2021-01-15 09:00:00" \
+   "parse_timestamp with a format and a zone name (summer and winter time)"
 
 # The source changes: a row updated, a row deleted.
 sqlite3 "$DB" "UPDATE \"Item List\" SET \"Name\" = 'Apple Pie' WHERE \"Item Id\" = 1; DELETE FROM \"Item List\" WHERE \"Item Id\" = 5"
