@@ -24,5 +24,7 @@ extern const unsigned pgmap_ncommands;
 int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_init(int argc, char **argv);     /* init.c */
+int cmd_schema(int argc, char **argv);   /* init.c */
 
 #endif

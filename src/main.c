@@ -27,6 +27,20 @@ const Command pgmap_commands[] = {
      "pgmap check MAPPING " COMMON_OPTS, cmd_check},
     {"explain", "Prints the compiled plan: load order, statements, per-column operations.",
      "pgmap explain MAPPING " COMMON_OPTS, cmd_explain},
+    {"init", "Writes a complete mapping and the PostgreSQL DDL for a SQLite database,\n"
+             "with types chosen from the stored values (see pgmap(1) and\n"
+             "docs/type-mapping.md).  `pgmap run MAPPING` then loads it.\n"
+             "  -o, --output FILE   the mapping (default: SOURCE's name with .yaml, here)\n"
+             "  --ddl FILE          the DDL (default: the mapping's name with .ddl, beside it)\n"
+             "  --schema NAME       target schema (default public)\n"
+             "  --naming STYLE      keep (default) or snake_case\n"
+             "  --sample N          read only the first N rows of each table\n"
+             "  --force             overwrite existing files\n"
+             "  -q, --quiet         no summary line",
+     "pgmap init SOURCE [-o MAPPING] [--ddl FILE] [--schema NAME] [--naming keep|snake_case] "
+     "[--sample N] [--force] [-q]", cmd_init},
+    {"schema", "Prints the DDL file a mapping names (its ddl: key).",
+     "pgmap schema MAPPING", cmd_schema},
 };
 const unsigned pgmap_ncommands = sizeof pgmap_commands / sizeof pgmap_commands[0];
 

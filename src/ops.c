@@ -360,6 +360,7 @@ static void desc_args(Buf *b, OpKind k, const OpArgs *a)
         if (a->max) buf_printf(b, "%smax=%s", a->min ? ", " : "", a->max);
         break;
     case OP_MAP: desc_map(b, a); break;
+    case OP_FIX_UTF8: buf_puts(b, a->unit == 2 ? "replace" : "latin1"); break;
     default: break;
     }
 }

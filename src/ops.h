@@ -43,7 +43,9 @@ struct Diags;
     X(IN,              "in",              "check: fails unless the value is one of the listed strings") \
     X(RANGE,           "range",           "check: fails unless min <= value <= max (numbers)") \
     X(NOT_NULL,        "not_null",        "check: fails when the value is NULL") \
-    X(MAP,             "map",             "replaces listed values by others; other values pass unchanged")
+    X(MAP,             "map",             "replaces listed values by others; other values pass unchanged") \
+    X(STRIP_NUL,       "strip_nul",       "removes NUL bytes from text (PostgreSQL text cannot hold them)") \
+    X(FIX_UTF8,        "fix_utf8",        "rewrites bytes that are not UTF-8: as Latin-1 characters, or U+FFFD with replace")
 
 typedef enum OpKind {
 #define PGM_OP_ENUM(e, n, d) OP_##e,

@@ -10,7 +10,7 @@
 static void test_registry(void)
 {
     OpKind k;
-    is_int(OP__COUNT, 20, "20 operations");
+    is_int(OP__COUNT, 22, "22 operations");
     for (int i = 0; i < OP__COUNT; i++) {
         ok(op_lookup(op_name((OpKind)i), &k) == 0 && k == (OpKind)i, "lookup %s", op_name((OpKind)i));
         ok(strlen(op_description((OpKind)i)) > 10, "description of %s", op_name((OpKind)i));
@@ -457,6 +457,23 @@ static void test_value(void)
     arena_reset(scratch);
 }
 
+/* strip_nul and fix_utf8: the policies init writes for text PostgreSQL
+ * refuses.  Text with NUL bytes is built with an explicit length. */
+static void test_clean(void)
+{
+    RUN("strip_nul", value_text("a\0b\0", 4), "ab");
+    RUN("strip_nul", T("plain"), "plain");
+    RUN("strip_nul", value_null(), "NULL");
+    RUN("strip_nul", value_int(7), "i:7");
+    RUN("fix_utf8", T("caf\xe9"), "caf\xc3\xa9");
+    RUN("{fix_utf8: latin1}", T("\xff"), "\xc3\xbf");
+    RUN("{fix_utf8: replace}", T("a\xc3(b"), "a\xef\xbf\xbd(b");
+    RUN("fix_utf8", T("d\xc3\xa9j\xc3\xa0"), "d\xc3\xa9j\xc3\xa0");
+    RUN("fix_utf8", value_null(), "NULL");
+    cerr("{fix_utf8: utf16}", 2, 16, "fix_utf8: expected latin1 or replace");
+    cerr("{strip_nul: [1]}", 2, 17, "strip_nul: takes no arguments");
+}
+
 int main(void)
 {
     scratch = arena_new();
@@ -475,6 +492,7 @@ int main(void)
     test_checks();
     test_pipeline();
     test_value();
+    test_clean();
     arena_free(scratch);
     return done_testing();
 }

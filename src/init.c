@@ -1,0 +1,274 @@
+/* init.c - `pgmap init SOURCE -o MAPPING` and `pgmap schema MAPPING`.
+ *
+ * init reads a SQLite database (catalog and every value), decides the
+ * PostgreSQL schema and writes two files: the mapping and the DDL it names.
+ * `pgmap run MAPPING` then creates and loads the database with no edit in
+ * between.  schema prints the DDL a mapping names. */
+#include "init.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "diag.h"
+#include "model.h"
+
+typedef struct InitOptions {
+    const char *source;
+    const char *output;
+    const char *ddl;
+    const char *schema;
+    Naming naming;
+    long sample;
+    int force, quiet;
+} InitOptions;
+
+enum { OPT_DDL = 300, OPT_SCHEMA, OPT_NAMING, OPT_SAMPLE, OPT_FORCE, OPT_HELP };
+
+static const struct option init_options[] = {
+    {"output", required_argument, NULL, 'o'},
+    {"ddl", required_argument, NULL, OPT_DDL},
+    {"schema", required_argument, NULL, OPT_SCHEMA},
+    {"naming", required_argument, NULL, OPT_NAMING},
+    {"sample", required_argument, NULL, OPT_SAMPLE},
+    {"force", no_argument, NULL, OPT_FORCE},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, OPT_HELP},
+    {NULL, 0, NULL, 0},
+};
+
+static int usage(const char *cmd, const char *msg)
+{
+    for (unsigned i = 0; i < pgmap_ncommands; i++)
+        if (strcmp(pgmap_commands[i].name, cmd) == 0)
+            fprintf(stderr, "pgmap %s: %s\nusage: %s\n", cmd, msg, pgmap_commands[i].usage);
+    return EXIT_USAGE;
+}
+
+static int help(const char *cmd)
+{
+    for (unsigned i = 0; i < pgmap_ncommands; i++)
+        if (strcmp(pgmap_commands[i].name, cmd) == 0)
+            printf("usage: %s\n\n%s\n", pgmap_commands[i].usage, pgmap_commands[i].summary);
+    return EXIT_CLEAN;
+}
+
+static int parse_init(int argc, char **argv, InitOptions *o)
+{
+    memset(o, 0, sizeof *o);
+    o->schema = "public";
+    optind = 1;
+    opterr = 0;
+    int ch;
+    while ((ch = getopt_long(argc, argv, "o:q", init_options, NULL)) != -1) {
+        char *end = NULL;
+        switch (ch) {
+        case 'o': o->output = optarg; break;
+        case 'q': o->quiet = 1; break;
+        case OPT_DDL: o->ddl = optarg; break;
+        case OPT_SCHEMA: o->schema = optarg; break;
+        case OPT_FORCE: o->force = 1; break;
+        case OPT_HELP: return help("init");
+        case OPT_NAMING:
+            if (strcmp(optarg, "keep") && strcmp(optarg, "snake_case"))
+                return usage("init", "--naming expects keep or snake_case");
+            o->naming = strcmp(optarg, "keep") ? NAMING_SNAKE : NAMING_KEEP;
+            break;
+        case OPT_SAMPLE:
+            o->sample = strtol(optarg, &end, 10);
+            if (!*optarg || *end || o->sample <= 0)
+                return usage("init", "--sample expects a positive number of rows");
+            break;
+        default: return usage("init", "unknown option (see --help)");
+        }
+    }
+    if (optind >= argc)
+        return usage("init", "a SOURCE database is required");
+    if (argc - optind > 1)
+        return usage("init", "too many arguments (existing target schemas are not matched yet: see pgmap(1))");
+    if (!*o->schema)
+        return usage("init", "--schema must not be empty");
+    o->source = argv[optind];
+    return -1;
+}
+
+/* <dir>/<stem><ext>: the default mapping and DDL names. */
+static char *with_ext(const char *path, const char *ext, int keep_dir)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    const char *dot = strrchr(base, '.');
+    size_t stem = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+    Buf b;
+    buf_init(&b);
+    if (keep_dir && slash)
+        buf_append(&b, path, (size_t)(base - path));
+    buf_append(&b, base, stem);
+    buf_puts(&b, ext);
+    return buf_steal(&b);
+}
+
+/* Writes via a temporary file and rename, so a failure never leaves half
+ * a mapping behind; an existing file is kept unless --force. */
+static int write_file(const char *path, const Buf *content, int force, PgmError *e)
+{
+    struct stat st;
+    if (!force && stat(path, &st) == 0) {
+        err_set(e, "%s already exists (use --force to overwrite it)", path);
+        return PGM_FAIL;
+    }
+    char *tmp = with_ext(path, ".pgmap-tmp", 1);
+    FILE *f = fopen(tmp, "wb");
+    int ok = f && fwrite(content->data, 1, content->len, f) == content->len;
+    ok = (f && fclose(f) == 0) && ok;
+    if (!ok || rename(tmp, path) != 0) {
+        err_set(e, "cannot write %s: %s", path, strerror(errno));
+        unlink(tmp);
+        free(tmp);
+        return PGM_FAIL;
+    }
+    free(tmp);
+    return PGM_OK;
+}
+
+static int open_source(const char *path, sqlite3 **s, PgmError *e)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        err_set(e, "source %s: no such file", path);
+        return PGM_FAIL;
+    }
+    if (sqlite3_open_v2(path, s, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+        sqlite3_exec(*s, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL) != SQLITE_OK) {
+        err_set(e, "source %s: not a readable SQLite database (%s)", path, *s ? sqlite3_errmsg(*s) : "out of memory");
+        return PGM_FAIL;
+    }
+    return PGM_OK;
+}
+
+static int analyse(sqlite3 *s, IDb *db, const InitOptions *o, PgmError *e)
+{
+    if (init_catalog_read(s, db, e) != PGM_OK || init_scan(s, db, o->sample, e) != PGM_OK)
+        return PGM_FAIL;
+    init_assign_names(db);
+    init_choose_types(db);
+    init_translate(db);
+    return init_count_orphans(s, db, e);
+}
+
+static void print_warnings(const IDb *db)
+{
+    for (size_t i = 0; i < db->ntables; i++) {
+        const ITable *t = &db->tables[i];
+        if (t->pk_note)
+            fprintf(stderr, "pgmap: warning: %s: %s\n", t->name, t->pk_note);
+        for (size_t k = 0; k < t->ncols; k++)
+            if (t->cols[k].warning)
+                fprintf(stderr, "pgmap: warning: %s.%s: %s\n", t->name, t->cols[k].name, t->cols[k].warning);
+    }
+}
+
+/* The paths written into the mapping: the source absolute (so the mapping
+ * works from any directory), the DDL relative to the mapping when beside it. */
+static char *source_for_mapping(const char *source)
+{
+    char *abs = realpath(source, NULL);
+    return abs ? abs : xstrdup(source);
+}
+
+static int run_init(const InitOptions *o, PgmError *e)
+{
+    char *output = o->output ? xstrdup(o->output) : with_ext(o->source, ".yaml", 0);
+    char *ddl = o->ddl ? xstrdup(o->ddl) : with_ext(output, ".ddl", 1);
+    char *src_abs = source_for_mapping(o->source);
+    const char *ddl_slash = strrchr(ddl, '/');
+    char *ddl_ref = (!o->ddl && ddl_slash) ? xstrdup(ddl_slash + 1) : o->ddl ? source_for_mapping(ddl) : xstrdup(ddl);
+    IDb *db = idb_new();
+    db->path = arena_strdup(db->arena, o->source);
+    db->schema = arena_strdup(db->arena, o->schema);
+    db->naming = o->naming;
+    sqlite3 *s = NULL;
+    Buf map, sql;
+    buf_init(&map);
+    buf_init(&sql);
+    int rc = open_source(o->source, &s, e);
+    if (rc == PGM_OK)
+        rc = analyse(s, db, o, e);
+    if (rc == PGM_OK) {
+        init_write_ddl(db, &sql);
+        init_write_mapping(db, src_abs, ddl_ref, &map);
+        rc = write_file(ddl, &sql, o->force, e);
+        if (rc == PGM_OK)
+            rc = write_file(output, &map, o->force, e);
+    }
+    if (rc == PGM_OK) {
+        print_warnings(db);
+        long long rows = 0;
+        for (size_t i = 0; i < db->ntables; i++)
+            rows += db->tables[i].rows;
+        if (!o->quiet)
+            printf("wrote %s and %s: %zu tables, %lld rows, %zu warnings\n", output, ddl, db->ntables, rows,
+                   db->warnings);
+        if (db->warnings)
+            rc = 1;
+    }
+    sqlite3_close_v2(s);
+    buf_free(&map);
+    buf_free(&sql);
+    idb_free(db);
+    free(output);
+    free(ddl);
+    free(src_abs);
+    free(ddl_ref);
+    return rc;
+}
+
+int cmd_init(int argc, char **argv)
+{
+    InitOptions o;
+    int rc = parse_init(argc, argv, &o);
+    if (rc >= 0)
+        return rc;
+    PgmError e = {0};
+    rc = run_init(&o, &e);
+    if (rc == PGM_FAIL) {
+        fprintf(stderr, "pgmap: error: %s\n", e.msg);
+        return EXIT_FAILED;
+    }
+    return rc == 1 ? EXIT_WARNINGS : EXIT_CLEAN;
+}
+
+int cmd_schema(int argc, char **argv)
+{
+    if (argc == 2 && strcmp(argv[1], "--help") == 0)
+        return help("schema");
+    if (argc != 2 || argv[1][0] == '-')
+        return usage("schema", argc < 2 ? "a MAPPING file is required" : "expected exactly one MAPPING file");
+    Diags d;
+    diags_init(&d, argv[1]);
+    Mapping *m = mapping_load(argv[1], &d);
+    diags_print(&d, stderr);
+    int rc = EXIT_FAILED;
+    PgmError e = {0};
+    char *text = NULL;
+    size_t len = 0;
+    if (!m)
+        fprintf(stderr, "pgmap: error: %s: %zu error%s in the mapping\n", argv[1], d.errors, d.errors == 1 ? "" : "s");
+    else if (!m->ddl)
+        fprintf(stderr, "pgmap: error: %s names no ddl file\n", argv[1]);
+    else if (read_file(m->ddl, &text, &len, &e) != PGM_OK)
+        fprintf(stderr, "pgmap: error: %s:%d:%d: ddl: %s\n", argv[1], m->ddl_pos.line, m->ddl_pos.col, e.msg);
+    else if (fwrite(text, 1, len, stdout) == len && fflush(stdout) == 0)
+        rc = EXIT_CLEAN;
+    free(text);
+    mapping_free(m);
+    diags_free(&d);
+    return rc;
+}

@@ -1,0 +1,52 @@
+/* init.h - the parts of `pgmap init` and `pgmap schema`, in the order
+ * init.c calls them: read the SQLite catalog, scan the values, choose
+ * names and types, translate SQLite SQL, count orphans, write the DDL and
+ * the mapping.  The model they share is in init_model.h. */
+#ifndef PGMAP_INIT_H
+#define PGMAP_INIT_H
+
+#include <sqlite3.h>
+#include "init_model.h"
+
+/* init_catalog.c: tables, columns, keys, indexes, FKs, views, triggers. */
+int init_catalog_read(sqlite3 *s, IDb *db, PgmError *e);
+
+/* init_scan.c: one pass over every table (or the first `sample` rows of
+ * each when sample > 0) filling ITable.rows and every ColProfile. */
+int init_scan(sqlite3 *s, IDb *db, long sample, PgmError *e);
+
+/* init_names.c: target names for tables, columns, indexes, constraints
+ * and views (db->naming), shortened to 63 bytes without collisions. */
+void init_assign_names(IDb *db);
+char *name_snake(Arena *a, const char *s);
+
+/* init_types.c: the PostgreSQL type of every column, with its reason,
+ * operations and warnings (from the declared type and the profile). */
+void init_choose_types(IDb *db);
+
+/* init_translate.c: defaults, CHECKs, views (uses sqlite_sql.h), and
+ * foreign keys that cannot exist in PostgreSQL (drop_reason). */
+void init_translate(IDb *db);
+
+/* init_fk.c: orphans per foreign key (count and example keys). */
+int init_count_orphans(sqlite3 *s, IDb *db, PgmError *e);
+
+/* init_ddl.c: the whole DDL script (tables, then `-- pgmap: after load`,
+ * keys, indexes, FKs, views). */
+void init_write_ddl(const IDb *db, Buf *out);
+
+/* init_yaml.c: the mapping.  source and ddl are written as given. */
+void init_write_mapping(const IDb *db, const char *source, const char *ddl, Buf *out);
+void yaml_scalar(Buf *b, const char *s);
+
+/* init_sqltext.c: small facts read from CREATE TABLE text. */
+int sql_fk_deferred(const char *create_sql, const char *parent);
+int sql_without_rowid(const char *create_sql);
+char *sql_virtual_module(Arena *a, const char *create_sql);
+
+/* Helpers shared by the writers. */
+void sql_quote_ident(Buf *b, const char *ident);       /* "ident" with "" doubling */
+void sql_quote_qualified(Buf *b, const char *schema, const char *name);
+void sql_quote_literal(Buf *b, const char *s);         /* 'text' with '' doubling */
+
+#endif
