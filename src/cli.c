@@ -120,7 +120,9 @@ static int fail(Session *s, const char *what)
 }
 
 /* Opens everything and compiles the plan.  keep_tx leaves a transaction
- * open (dry run, check, explain) so DDL and loads can be rolled back. */
+ * open (dry run, check, explain) so DDL and loads can be rolled back.  So
+ * does a run whose ddl file created tables: that whole run is one
+ * transaction, committed by run_session (see exec.h). */
 static int session_open(Session *s, const Options *o, int keep_tx)
 {
     diags_init(&s->d, o->mapping);
@@ -140,14 +142,14 @@ static int session_open(Session *s, const Options *o, int keep_tx)
         return PGM_FAIL;
     if (pg_exec(s->c, "BEGIN", &s->e) != PGM_OK)
         return PGM_FAIL;
-    int applied = 0;
+    TargetPrep prep;
     size_t before = s->d.n;
-    if (plan_prepare_target(s->m, s->c, &s->d, &applied, &s->e) != PGM_OK)
+    if (plan_prepare_target(s->m, s->c, &s->d, &prep, &s->e) != PGM_OK)
         return PGM_FAIL;
     /* The DDL stays uncommitted until the plan compiles, so a mapping with
      * errors leaves no half-made schema behind (the connection closes and
      * the transaction is rolled back). */
-    int rc = plan_compile(s->m, s->src, s->c, &s->d, &s->plan, &s->e);
+    int rc = plan_compile(s->m, s->src, s->c, &s->d, &prep, &s->plan, &s->e);
     if (s->d.n > before) {
         Diags tail = s->d;   /* print only what the compiler added */
         tail.v = s->d.v + before;
@@ -156,9 +158,8 @@ static int session_open(Session *s, const Options *o, int keep_tx)
     }
     if (rc != PGM_OK)
         return PGM_FAIL;
-    if (!keep_tx && pg_exec(s->c, "COMMIT", &s->e) != PGM_OK)
+    if (!keep_tx && !s->plan->ddl_applied && pg_exec(s->c, "COMMIT", &s->e) != PGM_OK)
         return PGM_FAIL;
-    s->plan->ddl_applied = applied;
     s->plan->source_desc = xstrdup(source);
     char where[256];
     pg_describe(s->c, where, sizeof where);
@@ -193,7 +194,12 @@ static int run_session(Session *s, const Options *o)
     report_init(&rep, s->plan->n, o->dry_run);
     ExecOptions eo = {o->dry_run, o->batch, o->verbose};
     ExecResult res = exec_plan(s->plan, s->src, s->c, &eo, rl, &rep, &s->e);
-    if (o->dry_run && res != EXEC_FAILED && pg_exec(s->c, "ROLLBACK", &s->e) != PGM_OK)
+    /* One transaction for the whole run: rolled back after a dry run,
+     * committed after a run whose ddl file created the tables.  After a
+     * failure the connection closes with it open, which rolls it back. */
+    int one_tx = o->dry_run || s->plan->ddl_applied;
+    if (one_tx && res != EXEC_FAILED &&
+        pg_exec(s->c, o->dry_run ? "ROLLBACK" : "COMMIT", &s->e) != PGM_OK)
         res = EXEC_FAILED;
     if (!o->quiet || res == EXEC_FAILED)
         report_print(&rep, o->quiet ? stderr : stdout, o->verbose);
@@ -206,8 +212,12 @@ static int run_session(Session *s, const Options *o)
     }
     report_free(&rep);
     free(path);
-    if (res == EXEC_FAILED)
+    if (res == EXEC_FAILED) {
+        if (one_tx && !o->dry_run && !o->quiet)
+            printf("the run was one transaction (the ddl file created the tables): "
+                   "rolled back, nothing was written\n");
         return fail(s, NULL);
+    }
     if (o->dry_run && !o->quiet)
         printf("dry run: nothing was written\n");
     return res == EXEC_WARNINGS ? EXIT_WARNINGS : EXIT_CLEAN;

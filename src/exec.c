@@ -2,6 +2,7 @@
  * borrowed source values, a scratch arena reset per row, and one batch
  * bounded in rows and bytes. */
 #include "exec.h"
+#include "ddl_exec.h"
 #include "pgconn.h"
 
 #include <stdio.h>
@@ -286,10 +287,28 @@ static int truncate_replaced(const Plan *p, PGconn *c, PgmError *e)
     return rc;
 }
 
+/* The ddl file's after part (keys, indexes, foreign keys, views), when
+ * this run created the tables: inside the run's transaction, so a key the
+ * data violates fails the run and leaves nothing behind. */
+static int run_after_part(const Plan *p, PGconn *c, const ExecOptions *o, Report *report,
+                          PgmError *e)
+{
+    if (!p->ddl || p->ddl->nafter == 0)
+        return PGM_OK;
+    double t0 = now_seconds();
+    if (o->verbose)
+        fprintf(stderr, "pgmap: running %zu after-load statement%s of %s\n", p->ddl->nafter,
+                p->ddl->nafter == 1 ? "" : "s", p->m->ddl);
+    report->ddl_after = (long)p->ddl->nafter;
+    int rc = ddl_exec_after(c, p->m->ddl, p->ddl, stderr, &report->ddl_skipped, e);
+    report->ddl_seconds = now_seconds() - t0;
+    return rc;
+}
+
 ExecResult exec_plan(const Plan *p, Reader *src, PGconn *c, const ExecOptions *o,
                      RejectLog *rejects, Report *report, PgmError *e)
 {
-    Loader L = {c, o->dry_run, rejects, report};
+    Loader L = {c, o->dry_run || p->ddl_applied, rejects, report};
     double start = now_seconds();
     if (truncate_replaced(p, c, e) != PGM_OK)
         return EXEC_FAILED;
@@ -303,8 +322,11 @@ ExecResult exec_plan(const Plan *p, Reader *src, PGconn *c, const ExecOptions *o
         if (rc != PGM_OK)
             return EXEC_FAILED;
     }
+    if (run_after_part(p, c, o, report, e) != PGM_OK)
+        return EXEC_FAILED;
     if (loader_set_sequences(&L, p, e) != PGM_OK)
         return EXEC_FAILED;
     report->seconds = now_seconds() - start;
-    return (report_total(report, 0) || report_total(report, 1)) ? EXEC_WARNINGS : EXEC_CLEAN;
+    int warn = report_total(report, 0) || report_total(report, 1) || report->ddl_skipped;
+    return warn ? EXEC_WARNINGS : EXEC_CLEAN;
 }

@@ -136,7 +136,7 @@ static int copy_rows(Loader *L, const PlanTable *t, const Batch *b, size_t lo, s
 static int try_rows(Loader *L, const PlanTable *t, const Batch *b, size_t lo, size_t hi,
                     TableStats *st, Refusal *f, PgmError *e)
 {
-    int d = L->dry_run ? 1 : 0;
+    int d = L->in_tx ? 1 : 0;
     long copied = 0, ins = 0, upd = 0;
     if (step(L, TX_BEGIN[d], PGRES_COMMAND_OK, NULL, f, e) != 0)
         return -1;
@@ -263,7 +263,7 @@ int loader_prepare_table(Loader *L, const PlanTable *t, PgmError *e)
         return PGM_FAIL;
     }
     /* The merge runs once per batch: prepare it once per table.  Prepared
-     * statements belong to the session, so a dry run's rollback keeps it. */
+     * statements belong to the session, so a rollback keeps it. */
     PGresult *r = PQprepare(L->c, t->stage_name, t->merge_sql, 0, NULL);
     int ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
     if (!ok) {

@@ -2,10 +2,11 @@
  *
  * A Batch holds COPY text rows (bounded by rows and bytes) with, for each
  * row, the JSON that names it in the rejects file.  loader_flush() sends
- * the batch as one transaction (a savepoint in a dry run); when the
- * database refuses it for a data reason (SQLSTATE classes 21, 22, 23), the
- * batch is split in halves until each refused row is alone, and those rows
- * are rejected with their SQLSTATE and constraint. */
+ * the batch as one transaction (a savepoint when the whole run is one
+ * transaction: a dry run, or a run whose ddl file created the tables);
+ * when the database refuses it for a data reason (SQLSTATE classes 21, 22,
+ * 23), the batch is split in halves until each refused row is alone, and
+ * those rows are rejected with their SQLSTATE and constraint. */
 #ifndef PGMAP_LOADER_H
 #define PGMAP_LOADER_H
 
@@ -30,7 +31,8 @@ void batch_commit_row(Batch *b, const char *key_json);
 
 typedef struct Loader {
     PGconn *c;
-    int dry_run;              /* savepoints inside the caller's transaction */
+    int in_tx;                /* the run is one transaction (dry run, or the ddl
+                               * file created the tables): batches are savepoints */
     RejectLog *rejects;
     Report *report;
 } Loader;

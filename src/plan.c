@@ -3,6 +3,7 @@
  * expression, checks every reference, chooses the conflict key and mode,
  * and reports every problem as file:line:col before anything is loaded. */
 #include "plan_internal.h"
+#include "ddl_exec.h"
 #include "pgconn.h"
 
 #include <stdlib.h>
@@ -15,34 +16,72 @@ const char *plan_schema_of(const Mapping *m, const TableMap *t)
     return m->schema ? m->schema : "public";
 }
 
-int plan_prepare_target(const Mapping *m, PGconn *c, Diags *d, int *applied, PgmError *e)
+static void free_strv(char **v, size_t n)
 {
-    (void)d;
-    *applied = 0;
-    int missing = 0;
-    for (size_t i = 0; i < m->ntables; i++) {
-        const TableMap *t = &m->tables[i];
-        if (t->skip)
-            continue;
-        int found = catalog_table_exists(c, plan_schema_of(m, t), t->target, e);
-        if (found < 0)
-            return PGM_FAIL;
-        missing += !found;
+    for (size_t i = 0; v && i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+static void target_prep_free(TargetPrep *prep)
+{
+    if (prep->ddl) {
+        ddl_script_free(prep->ddl);
+        free(prep->ddl);
     }
-    if (!missing || !m->ddl)
-        return PGM_OK;
+    free_strv(prep->created, prep->ncreated);
+    memset(prep, 0, sizeof *prep);
+}
+
+/* Reads and splits the ddl file, then runs its before part. */
+static int apply_ddl(const Mapping *m, PGconn *c, TargetPrep *prep, PgmError *e)
+{
     char *sql = NULL;
     if (read_file(m->ddl, &sql, NULL, e) != PGM_OK) {
         err_prefix(e, "%s:%d:%d: ddl", m->file, m->ddl_pos.line, m->ddl_pos.col);
         return PGM_FAIL;
     }
-    int rc = pg_exec(c, sql, e);
+    prep->ddl = xcalloc(1, sizeof *prep->ddl);
+    int rc = ddl_script_parse(sql, m->ddl, prep->ddl, e);
     free(sql);
     if (rc != PGM_OK) {
-        err_prefix(e, "ddl %s", m->ddl);
+        PgmError pe = *e;   /* "FILE:LINE: message" becomes "ddl FILE:LINE: message" */
+        err_set(e, "ddl %s", pe.msg);
         return PGM_FAIL;
     }
-    *applied = 1;
+    return ddl_exec_before(c, m->ddl, prep->ddl, e);
+}
+
+int plan_prepare_target(const Mapping *m, PGconn *c, Diags *d, TargetPrep *prep, PgmError *e)
+{
+    (void)d;
+    memset(prep, 0, sizeof *prep);
+    prep->created = xcalloc(m->ntables + 1, sizeof *prep->created);
+    for (size_t i = 0; i < m->ntables; i++) {
+        const TableMap *t = &m->tables[i];
+        if (t->skip)
+            continue;
+        const char *schema = plan_schema_of(m, t);
+        int found = catalog_table_exists(c, schema, t->target, e);
+        if (found < 0) {
+            target_prep_free(prep);
+            return PGM_FAIL;
+        }
+        if (!found) {
+            Buf b;
+            buf_init(&b);
+            buf_printf(&b, "%s.%s", schema, t->target);
+            prep->created[prep->ncreated++] = buf_steal(&b);
+        }
+    }
+    if (!prep->ncreated || !m->ddl) {
+        target_prep_free(prep);
+        return PGM_OK;
+    }
+    if (apply_ddl(m, c, prep, e) != PGM_OK) {
+        target_prep_free(prep);
+        return PGM_FAIL;
+    }
     return PGM_OK;
 }
 
@@ -309,6 +348,8 @@ static int compile_table(Plan *p, const TableMap *tm, PlanTable *t, Reader *src,
     const char *schema = plan_schema_of(p->m, tm);
     t->map = tm;
     t->label = arena_printf(p->m->arena, "%s.%s", schema, tm->target);
+    for (size_t i = 0; p->ddl && i < p->ncreated; i++)
+        t->created |= strcmp(p->created[i], t->label) == 0;
     int found = catalog_table(c, schema, tm->target, &t->tgt, e);
     if (found < 0)
         return -2;
@@ -342,10 +383,18 @@ static int compile_table(Plan *p, const TableMap *tm, PlanTable *t, Reader *src,
     return PGM_OK;
 }
 
-int plan_compile(const Mapping *m, Reader *src, PGconn *c, Diags *d, Plan **out, PgmError *e)
+int plan_compile(const Mapping *m, Reader *src, PGconn *c, Diags *d, TargetPrep *prep, Plan **out,
+                 PgmError *e)
 {
     Plan *p = xcalloc(1, sizeof *p);
     p->m = m;
+    if (prep) {
+        p->ddl = prep->ddl;
+        p->created = prep->created;
+        p->ncreated = prep->ncreated;
+        p->ddl_applied = p->ddl != NULL;
+        memset(prep, 0, sizeof *prep);
+    }
     p->tables = xcalloc(m->ntables ? m->ntables : 1, sizeof *p->tables);
     *out = NULL;
     size_t before = d->errors;
@@ -372,13 +421,6 @@ int plan_compile(const Mapping *m, Reader *src, PGconn *c, Diags *d, Plan **out,
     return PGM_OK;
 }
 
-static void free_strv(char **v, size_t n)
-{
-    for (size_t i = 0; v && i < n; i++)
-        free(v[i]);
-    free(v);
-}
-
 void plan_free(Plan *p)
 {
     if (!p)
@@ -401,6 +443,8 @@ void plan_free(Plan *p)
         free(t->truncate_sql);
     }
     free(p->tables);
+    TargetPrep prep = {p->ddl, p->created, p->ncreated};
+    target_prep_free(&prep);
     free(p->source_desc);
     free(p->target_desc);
     free(p);

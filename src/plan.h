@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <libpq-fe.h>
 #include "catalog.h"
+#include "ddl_script.h"
 #include "diag.h"
 #include "model.h"
 #include "reader.h"
@@ -54,6 +55,10 @@ typedef struct PlanTable {
     char *stage_sql;         /* CREATE TEMP TABLE ... */
     char *merge_sql;         /* INSERT ... SELECT ... FROM stage ON CONFLICT ... */
     char *truncate_sql;      /* replace mode */
+    int created;             /* this run's ddl file created the table (it starts empty) */
+    LoadMode later_mode;     /* when created and its key comes after the load: the mode
+                              * the mapping asks for, used from the next run on (mode is
+                              * insert now); else MODE_UNSET */
 } PlanTable;
 
 typedef struct Plan {
@@ -62,19 +67,37 @@ typedef struct Plan {
     size_t n;
     char *source_desc;
     char *target_desc;
-    int ddl_applied;
+    int ddl_applied;         /* this run ran the ddl file (it created tables) */
+    DdlScript *ddl;          /* then: the file, whose after part runs after the load */
+    char **created;          /* then: "schema.table" of the mapped tables it created */
+    size_t ncreated;
 } Plan;
 
-/* Runs the mapping's DDL file when a mapped target table is missing (in
- * the connection's current transaction).  Missing tables without a DDL
- * file are reported at their position by plan_compile. */
-int plan_prepare_target(const Mapping *m, PGconn *c, Diags *d, int *applied, PgmError *e);
+/* What plan_prepare_target did to the target in this run. */
+typedef struct TargetPrep {
+    DdlScript *ddl;          /* the ddl file when its before part ran, else NULL */
+    char **created;          /* "schema.table" of the mapped tables that were missing */
+    size_t ncreated;
+} TargetPrep;
+
+/* When a mapped target table is missing and the mapping names a ddl file,
+ * runs the file's before part (in the connection's current transaction,
+ * statement by statement: a failure says "ddl FILE:LINE: message") and
+ * fills prep, whose after part the executor runs after the load.  Missing
+ * tables without a DDL file are reported at their position by
+ * plan_compile. */
+int plan_prepare_target(const Mapping *m, PGconn *c, Diags *d, TargetPrep *prep, PgmError *e);
 
 /* Compiles m against both catalogs.  Reference problems (missing tables or
  * columns, NOT NULL columns with nothing to fill them, keys without a
  * unique index) are diagnostics; the function then returns PGM_FAIL with e
- * saying how many.  Database errors fail with e. */
-int plan_compile(const Mapping *m, Reader *src, PGconn *c, Diags *d, Plan **out, PgmError *e);
+ * saying how many.  Database errors fail with e.  prep (may be NULL) is
+ * what plan_prepare_target did; the plan takes over its contents (prep is
+ * emptied, whatever the result).  A table the ddl file just created is
+ * empty, so when its key is only made after the load it is loaded with
+ * insert: the same as upsert or ignore on an empty table. */
+int plan_compile(const Mapping *m, Reader *src, PGconn *c, Diags *d, TargetPrep *prep, Plan **out,
+                 PgmError *e);
 void plan_free(Plan *p);
 
 /* Prints the plan for `pgmap explain`. */

@@ -1,4 +1,5 @@
-/* plan_explain.c - prints a compiled plan for `pgmap explain`: load
+/* plan_explain.c - prints a compiled plan for `pgmap explain`: the
+ * ddl file's after-load part when this run would create the tables, load
  * order, then for each table its source statement, the program of every
  * column, the dropped source columns and the target statements. */
 #include "plan.h"
@@ -27,6 +28,9 @@ static void explain_column(const PlanTable *t, const PlanColumn *pc, FILE *out)
 static void explain_table(const PlanTable *t, size_t n, FILE *out)
 {
     fprintf(out, "\n%zu. %s  (mode %s", n, t->label, mode_name(t->mode));
+    if (t->later_mode != MODE_UNSET)
+        fprintf(out, " [new table, its key comes after the load: %s on later runs]",
+                mode_name(t->later_mode));
     if (t->nkey) {
         fprintf(out, ", key (");
         for (size_t k = 0; k < t->nkey; k++)
@@ -61,6 +65,10 @@ void plan_explain(const Plan *p, FILE *out)
     fprintf(out, "source: %s\n", p->source_desc ? p->source_desc : "?");
     fprintf(out, "target: %s%s\n", p->target_desc ? p->target_desc : "?",
             p->ddl_applied ? " (tables missing: the ddl file would create them)" : "");
+    if (p->ddl && p->ddl->nafter)
+        fprintf(out, "ddl after load: %zu statement%s (%zu optional) after the last table, "
+                "all in one transaction\n", p->ddl->nafter, p->ddl->nafter == 1 ? "" : "s",
+                p->ddl->noptional);
     fprintf(out, "load order:");
     for (size_t i = 0; i < p->n; i++)
         fprintf(out, "%s %s", i ? "," : "", p->tables[i].label);

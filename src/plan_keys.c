@@ -4,7 +4,9 @@
  * The key decides what "the same row" means on a re-run: the declared
  * `key`, else the target's primary key, else its only fully-mapped unique
  * index.  ON CONFLICT needs a unique index on exactly those columns, so an
- * explicit key without one is an error here rather than a SQL error later. */
+ * explicit key without one is an error here rather than a SQL error later,
+ * except on a table this run's ddl file created, whose keys come after the
+ * load: it is loaded with insert. */
 #include "plan_internal.h"
 
 #include <stdlib.h>
@@ -74,6 +76,8 @@ static int declared_key(ColCtx *x)
         t->key[t->nkey++] = pc;
     }
     if (!has_unique_index_on(t, t->key, t->nkey)) {
+        if (t->created)
+            return PGM_OK;   /* the ddl's after part makes it: see choose_key_and_mode */
         diag_error(x->d, tm->key_pos.line, tm->key_pos.col,
                    "key of %s needs a primary key or unique index on exactly these columns "
                    "in the target", t->label);
@@ -115,6 +119,16 @@ int choose_key_and_mode(ColCtx *x)
         implied_key(t);
     }
     t->mode = tm->mode != MODE_UNSET ? tm->mode : (t->nkey ? MODE_UPSERT : MODE_INSERT);
+    /* A table this run's ddl file created is empty, and its key may only be
+     * made after the load (ddl_script.h).  Until then ON CONFLICT has no
+     * index to work with; on an empty table upsert and ignore insert every
+     * row anyway, so plain COPY does the same.  Duplicate keys in the
+     * source then meet the key when the after part creates it. */
+    if (t->created && (t->mode == MODE_UPSERT || t->mode == MODE_IGNORE) &&
+        (t->nkey == 0 || !has_unique_index_on(t, t->key, t->nkey))) {
+        t->later_mode = t->mode;
+        t->mode = MODE_INSERT;
+    }
     if (t->mode == MODE_UPSERT && t->nkey == 0) {
         Pos pos = tm->mode != MODE_UNSET ? tm->mode_pos : tm->pos;
         diag_error(x->d, pos.line, pos.col,

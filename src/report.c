@@ -190,6 +190,9 @@ void report_print(const Report *r, FILE *out, int verbose)
 {
     (void)verbose;
     print_table(r, out);
+    if (r->ddl_after)
+        fprintf(out, "ddl after load: %ld statement%s in %.2f s, %ld optional not applied\n",
+                r->ddl_after, r->ddl_after == 1 ? "" : "s", r->ddl_seconds, r->ddl_skipped);
     if (r->nproblems) {
         fprintf(out, "problems:\n");
         for (size_t i = 0; i < r->nproblems; i++)

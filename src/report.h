@@ -44,6 +44,9 @@ typedef struct Report {
     size_t nproblems, cap;
     int dry_run;
     double seconds;
+    long ddl_after;        /* statements of the ddl file's after part run */
+    long ddl_skipped;      /* of those, optional ones the target refused */
+    double ddl_seconds;
 } Report;
 
 void report_init(Report *r, size_t ntables, int dry_run);
