@@ -183,13 +183,25 @@ static char *source_for_mapping(const char *source)
     return abs ? abs : xstrdup(source);
 }
 
+/* An absolute path for a file that may not exist yet. */
+static char *absolute(const char *path)
+{
+    char cwd[PATH_MAX];
+    if (path[0] == '/' || !getcwd(cwd, sizeof cwd))
+        return xstrdup(path);
+    Buf b;
+    buf_init(&b);
+    buf_printf(&b, "%s/%s", cwd, path);
+    return buf_steal(&b);
+}
+
 static int run_init(const InitOptions *o, PgmError *e)
 {
     char *output = o->output ? xstrdup(o->output) : with_ext(o->source, ".yaml", 0);
     char *ddl = o->ddl ? xstrdup(o->ddl) : with_ext(output, ".ddl", 1);
     char *src_abs = source_for_mapping(o->source);
     const char *ddl_slash = strrchr(ddl, '/');
-    char *ddl_ref = (!o->ddl && ddl_slash) ? xstrdup(ddl_slash + 1) : o->ddl ? source_for_mapping(ddl) : xstrdup(ddl);
+    char *ddl_ref = !o->ddl ? xstrdup(ddl_slash ? ddl_slash + 1 : ddl) : absolute(ddl);
     IDb *db = idb_new();
     db->path = arena_strdup(db->arena, o->source);
     db->schema = arena_strdup(db->arena, o->schema);

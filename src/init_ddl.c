@@ -237,7 +237,7 @@ static void write_views(const IDb *db, Buf *b)
         return;
     buf_puts(b, "\n-- Views.  Table names inside them resolve through this search_path.\nSET search_path TO ");
     sql_quote_ident(b, db->schema);
-    buf_puts(b, ", public;\n");
+    buf_puts(b, strcmp(db->schema, "public") != 0 ? ", public;\n" : ";\n");
     for (size_t i = 0; i < db->nviews; i++) {
         const IView *v = &db->views[i];
         if (!v->pg) {

@@ -67,6 +67,7 @@ typedef struct Choice {
     ITable *t;
     IColumn *c;
     const Decl *d;
+    const char *dd;   /* "declared NVARCHAR(40)" or "no declared type" */
 } Choice;
 
 static void set(Choice *ch, const char *type, PgTypeKind kind, const char *fmt, ...) PGM_PRINTF(4, 5);
@@ -103,9 +104,10 @@ static char *classes(Arena *a, const ColProfile *p)
 {
     Buf b;
     buf_init(&b);
-    if (p->nint)
-        buf_printf(&b, "%lld integer%s %lld..%lld", p->nint, p->nint == 1 ? "" : "s",
-                   (long long)p->imin, (long long)p->imax);
+    if (p->nint == 1)
+        buf_printf(&b, "1 integer (%lld)", (long long)p->imin);
+    else if (p->nint)
+        buf_printf(&b, "%lld integers %lld..%lld", p->nint, (long long)p->imin, (long long)p->imax);
     if (p->nreal)
         buf_printf(&b, "%s%lld real%s", b.len ? ", " : "", p->nreal, p->nreal == 1 ? "" : "s");
     if (p->ntext)
@@ -126,22 +128,22 @@ static void choose_empty(Choice *ch)
     const Decl *d = ch->d;
     const char *cl = ch->c->prof.n ? "only NULLs" : "no rows";
     if (d->is_bool)
-        set(ch, "boolean", PT_BOOL, "%s; declared %s", cl, ch->c->decl);
+        set(ch, "boolean", PT_BOOL, "%s; %s", cl, ch->dd);
     else if (d->is_temporal && d->aff == AFF_NUMERIC)
         set(ch, d->is_date_only ? "date" : d->is_time_only ? "time" : "timestamp",
-            d->is_date_only ? PT_DATE : d->is_time_only ? PT_TIME : PT_TIMESTAMP, "%s; declared %s", cl, ch->c->decl);
+            d->is_date_only ? PT_DATE : d->is_time_only ? PT_TIME : PT_TIMESTAMP, "%s; %s", cl, ch->dd);
     else if (d->is_json)
-        set(ch, "jsonb", PT_JSONB, "%s; declared %s", cl, ch->c->decl);
+        set(ch, "jsonb", PT_JSONB, "%s; %s", cl, ch->dd);
     else if (d->aff == AFF_INTEGER)
-        set(ch, "bigint", PT_INT8, "%s; declared %s (SQLite integers are 64-bit)", cl, ch->c->decl);
+        set(ch, "bigint", PT_INT8, "%s; %s (SQLite integers are 64-bit)", cl, ch->dd);
     else if (d->aff == AFF_REAL)
-        set(ch, "double precision", PT_FLOAT8, "%s; declared %s", cl, ch->c->decl);
+        set(ch, "double precision", PT_FLOAT8, "%s; %s", cl, ch->dd);
     else if (d->aff == AFF_NUMERIC)
-        set(ch, "numeric", PT_NUMERIC, "%s; declared %s", cl, ch->c->decl);
+        set(ch, "numeric", PT_NUMERIC, "%s; %s", cl, ch->dd);
     else if (d->aff == AFF_BLOB && d->up[0])
-        set(ch, "bytea", PT_BYTEA, "%s; declared %s", cl, ch->c->decl);
+        set(ch, "bytea", PT_BYTEA, "%s; %s", cl, ch->dd);
     else
-        set(ch, "text", PT_TEXT, "%s; %s", cl, ch->c->decl[0] ? "declared text" : "no declared type");
+        set(ch, "text", PT_TEXT, "%s; %s", cl, ch->dd);
 }
 
 /* ---- integers ---- */
@@ -157,32 +159,31 @@ static void choose_integers(Choice *ch)
     const Decl *d = ch->d;
     char *cl = classes(ch->db->arena, p);
     if (d->is_bool && p->bool01 == p->nint) {
-        set(ch, "boolean", PT_BOOL, "declared %s; %s, all 0 or 1", ch->c->decl, cl);
+        set(ch, "boolean", PT_BOOL, "%s; %s, all 0 or 1", ch->dd, cl);
     } else if (d->is_temporal && !d->is_time_only) {
         long long m = llabs(p->imin) > llabs(p->imax) ? llabs(p->imin) : llabs(p->imax);
         const char *unit = m < 100000000000LL ? "s" : m < 100000000000000LL ? "ms" : "us";
         set(ch, "timestamptz", PT_TIMESTAMPTZ,
-            "declared %s; %s: seconds since 1970%s, read from the magnitudes", ch->c->decl, cl,
+            "%s; %s: seconds since 1970%s, read from the magnitudes", ch->dd, cl,
             unit[0] == 's' ? "" : unit[0] == 'm' ? " in milliseconds" : " in microseconds");
         ch->c->ops = arena_printf(ch->db->arena, "[{epoch: %s}]", unit);
     } else if (d->is_exact) {
-        set(ch, "numeric", PT_NUMERIC, "declared %s; %s", ch->c->decl, cl);
+        set(ch, "numeric", PT_NUMERIC, "%s; %s", ch->dd, cl);
     } else if (d->aff == AFF_REAL) {
         set(ch, p->nbig ? "numeric" : "double precision", p->nbig ? PT_NUMERIC : PT_FLOAT8,
-            "declared %s; %s%s", ch->c->decl, cl, p->nbig ? " (beyond 2^53: numeric keeps them exact)" : "");
+            "%s; %s%s", ch->dd, cl, p->nbig ? " (beyond 2^53: numeric keeps them exact)" : "");
     } else if ((has(d, "SMALLINT") || has(d, "TINYINT") || has(d, "INT2")) && fits(p, -32768, 32767)) {
-        set(ch, "smallint", PT_INT2, "declared %s; %s", ch->c->decl, cl);
+        set(ch, "smallint", PT_INT2, "%s; %s", ch->dd, cl);
     } else if ((has(d, "MEDIUMINT") || has(d, "INT4") || has(d, "SMALLINT") || has(d, "TINYINT") ||
                 (strncmp(d->up, "INT", 3) == 0 && !has(d, "INTEGER"))) && !has(d, "BIG") &&
                fits(p, -2147483648LL, 2147483647LL)) {
-        set(ch, "integer", PT_INT4, "declared %s; %s", ch->c->decl, cl);
+        set(ch, "integer", PT_INT4, "%s; %s", ch->dd, cl);
     } else {
-        set(ch, "bigint", PT_INT8, "%s%s; %s", d->up[0] ? "declared " : "no declared type",
-            ch->c->decl, cl);
+        set(ch, "bigint", PT_INT8, "%s; %s", ch->dd, cl);
     }
     if (d->is_bool && p->bool01 != p->nint)
-        warn(ch, "declared %s but holds integers other than 0 and 1 (%lld..%lld): kept as integers",
-             ch->c->decl, (long long)p->imin, (long long)p->imax);
+        warn(ch, "%s but holds integers other than 0 and 1 (%lld..%lld): kept as integers",
+             ch->dd, (long long)p->imin, (long long)p->imax);
 }
 
 static void choose_numbers(Choice *ch)
@@ -190,17 +191,16 @@ static void choose_numbers(Choice *ch)
     const ColProfile *p = &ch->c->prof;
     char *cl = classes(ch->db->arena, p);
     if (p->ninf) {
-        set(ch, "double precision", PT_FLOAT8, "declared %s; %s, %lld of them infinite (only "
-            "double precision holds Infinity exactly as SQLite does)", ch->c->decl, cl, p->ninf);
+        set(ch, "double precision", PT_FLOAT8, "%s; %s, %lld of them infinite (only "
+            "double precision holds Infinity exactly as SQLite does)", ch->dd, cl, p->ninf);
     } else if (ch->d->is_exact || p->nbig) {
-        set(ch, "numeric", PT_NUMERIC, "declared %s; %s: numeric keeps every value exact "
-            "(reals with their shortest round-trip digits)", ch->c->decl, cl);
+        set(ch, "numeric", PT_NUMERIC, "%s; %s: numeric keeps every value exact "
+            "(reals with their shortest round-trip digits)", ch->dd, cl);
     } else {
-        set(ch, "double precision", PT_FLOAT8, "%s%s; %s (REAL is 8 bytes in SQLite: never real)",
-            ch->d->up[0] ? "declared " : "no declared type", ch->c->decl, cl);
+        set(ch, "double precision", PT_FLOAT8, "%s; %s (REAL is 8 bytes in SQLite: never real)", ch->dd, cl);
     }
     if (ch->d->aff == AFF_INTEGER && p->nreal_frac)
-        warn(ch, "declared %s but holds %lld fractional reals (e.g. %s)", ch->c->decl,
+        warn(ch, "%s but holds %lld fractional reals (e.g. %s)", ch->dd,
              p->nreal_frac, p->real_example ? p->real_example : "?");
 }
 
@@ -242,20 +242,20 @@ static void choose_plain_text(Choice *ch)
     char *cl = classes(ch->db->arena, p);
     if (is_nocase(ch->c)) {
         ch->db->need_citext = 1;
-        set(ch, "citext", PT_TEXT, "declared %s COLLATE NOCASE; %s: citext compares without case, as NOCASE does",
-            ch->c->decl, cl);
+        set(ch, "citext", PT_TEXT, "%s COLLATE NOCASE; %s: citext compares without case, as NOCASE does",
+            ch->dd, cl);
     } else if (d->length > 0 && p->maxchars <= (size_t)d->length && !p->nnul && !p->nbadutf8) {
         char *ty = arena_printf(ch->db->arena, "varchar(%d)", d->length);
-        set(ch, ty, PT_VARCHAR, "declared %s; %s, the longest %zu characters", ch->c->decl, cl, p->maxchars);
+        set(ch, ty, PT_VARCHAR, "%s; %s, the longest %zu characters", ch->dd, cl, p->maxchars);
     } else if (d->length > 0) {
-        set(ch, "text", PT_TEXT, "declared %s, which SQLite does not enforce; %s, the longest %zu characters",
-            ch->c->decl, cl, p->maxchars);
+        set(ch, "text", PT_TEXT, "%s, which SQLite does not enforce; %s, the longest %zu characters",
+            ch->dd, cl, p->maxchars);
     } else {
-        set(ch, "text", PT_TEXT, "%s%s; %s", d->up[0] ? "declared " : "no declared type", ch->c->decl, cl);
+        set(ch, "text", PT_TEXT, "%s; %s", ch->dd, cl);
     }
     if (d->aff == AFF_INTEGER || d->aff == AFF_REAL || (d->aff == AFF_NUMERIC && !d->is_temporal && !d->is_bool))
         if (!p->nint && !p->nreal)
-            warn(ch, "declared %s but every value is text (e.g. \"%s\"): kept as text", ch->c->decl,
+            warn(ch, "%s but every value is text (e.g. \"%s\"): kept as text", ch->dd,
                  p->text_example);
     text_policies(ch);
 }
@@ -269,24 +269,24 @@ static void choose_text(Choice *ch)
     if (p->nnul || p->nbadutf8 || is_nocase(ch->c))
         choose_plain_text(ch);
     else if (tc & TC_UUID)
-        set(ch, "uuid", PT_UUID, "declared %s; %s, every one a UUID", ch->c->decl, cl);
+        set(ch, "uuid", PT_UUID, "%s; %s, every one a UUID", ch->dd, cl);
     else if (tc & TC_DATE)
-        set(ch, "date", PT_DATE, "declared %s; %s, every one an ISO date", ch->c->decl, cl);
+        set(ch, "date", PT_DATE, "%s; %s, every one an ISO date", ch->dd, cl);
     else if ((tc & TC_TIMESTAMP) && !p->ntz)
-        set(ch, "timestamp", PT_TIMESTAMP, "declared %s; %s, every one an ISO date or datetime without offset",
-            ch->c->decl, cl);
+        set(ch, "timestamp", PT_TIMESTAMP, "%s; %s, every one an ISO date or datetime without offset",
+            ch->dd, cl);
     else if ((tc & TC_TIMESTAMPTZ) && p->ntz == p->ntext)
-        set(ch, "timestamptz", PT_TIMESTAMPTZ, "declared %s; %s, every one an ISO datetime with an offset or Z",
-            ch->c->decl, cl);
+        set(ch, "timestamptz", PT_TIMESTAMPTZ, "%s; %s, every one an ISO datetime with an offset or Z",
+            ch->dd, cl);
     else if (tc & TC_TIMESTAMPTZ)
-        set(ch, "timestamptz", PT_TIMESTAMPTZ, "declared %s; %s, ISO datetimes, %lld with an offset or Z "
-            "(the others are UTC, as SQLite's date functions read them)", ch->c->decl, cl, p->ntz);
+        set(ch, "timestamptz", PT_TIMESTAMPTZ, "%s; %s, ISO datetimes, %lld with an offset or Z "
+            "(the others are UTC, as SQLite's date functions read them)", ch->dd, cl, p->ntz);
     else if ((tc & TC_TIME) && (d->is_time_only || d->aff != AFF_TEXT))
-        set(ch, "time", PT_TIME, "declared %s; %s, every one a time of day", ch->c->decl, cl);
+        set(ch, "time", PT_TIME, "%s; %s, every one a time of day", ch->dd, cl);
     else if ((tc & TC_BOOL) && d->is_bool)
-        set(ch, "boolean", PT_BOOL, "declared %s; %s, every one a boolean word", ch->c->decl, cl);
+        set(ch, "boolean", PT_BOOL, "%s; %s, every one a boolean word", ch->dd, cl);
     else if (tc & TC_JSON)
-        set(ch, "jsonb", PT_JSONB, "declared %s; %s, every one a JSON object or array", ch->c->decl, cl);
+        set(ch, "jsonb", PT_JSONB, "%s; %s, every one a JSON object or array", ch->dd, cl);
     else
         choose_plain_text(ch);
 }
@@ -298,13 +298,13 @@ static void choose_mixed(Choice *ch)
     const ColProfile *p = &ch->c->prof;
     char *cl = classes(ch->db->arena, p);
     if (p->nblob && !p->nint && !p->nreal) {
-        set(ch, "bytea", PT_BYTEA, "declared %s; %s: bytea holds both (text as its UTF-8 bytes)",
-            ch->c->decl, cl);
+        set(ch, "bytea", PT_BYTEA, "%s; %s: bytea holds both (text as its UTF-8 bytes)",
+            ch->dd, cl);
         warn(ch, "text and blobs in one column: loaded as bytea");
         return;
     }
-    set(ch, "text", PT_TEXT, "declared %s; %s: only text holds every value (numbers in their shortest "
-        "form, blobs as \\x hex)", ch->c->decl, cl);
+    set(ch, "text", PT_TEXT, "%s; %s: only text holds every value (numbers in their shortest "
+        "form, blobs as \\x hex)", ch->dd, cl);
     warn(ch, "incompatible storage classes (%s): loaded as text", cl);
     text_policies(ch);
 }
@@ -313,7 +313,7 @@ static void choose_column(IDb *db, ITable *t, IColumn *c)
 {
     Decl d;
     read_decl(c->decl, &d);
-    Choice ch = {db, t, c, &d};
+    Choice ch = {db, t, c, &d, c->decl[0] ? arena_printf(db->arena, "declared %s", c->decl) : "no declared type"};
     const ColProfile *p = &c->prof;
     long long values = p->n - p->nnull;
     int npk = 0;
@@ -327,21 +327,21 @@ static void choose_column(IDb *db, ITable *t, IColumn *c)
     } else if (values == 0) {
         choose_empty(&ch);
     } else if (p->nblob == values) {
-        set(&ch, "bytea", PT_BYTEA, "declared %s; %lld blob%s, the largest %zu bytes", c->decl, p->nblob,
+        set(&ch, "bytea", PT_BYTEA, "%s; %lld blob%s, the largest %zu bytes", ch.dd, p->nblob,
             p->nblob == 1 ? "" : "s", p->maxblob);
     } else if (p->nint == values) {
         choose_integers(&ch);
     } else if (p->nint + p->nreal == values) {
         if (d.is_temporal && !d.is_time_only && !p->ninf) {
-            set(&ch, "timestamptz", PT_TIMESTAMPTZ, "declared %s; %s: seconds since 1970",
-                c->decl, classes(db->arena, p));
+            set(&ch, "timestamptz", PT_TIMESTAMPTZ, "%s; %s: seconds since 1970",
+                ch.dd, classes(db->arena, p));
             c->ops = "[{epoch: s}]";
         } else {
             choose_numbers(&ch);
         }
     } else if (d.is_bool && !p->nreal && !p->nblob && p->bool01 == p->nint &&
                (p->text_all & TC_BOOL)) {
-        set(&ch, "boolean", PT_BOOL, "declared %s; %s, all 0/1 or boolean words", c->decl,
+        set(&ch, "boolean", PT_BOOL, "%s; %s, all 0/1 or boolean words", ch.dd,
             classes(db->arena, p));
     } else if (p->ntext == values) {
         choose_text(&ch);

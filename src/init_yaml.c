@@ -183,4 +183,5 @@ void init_write_mapping(const IDb *db, const char *source, const char *ddl, Buf 
     buf_puts(b, "   # run when the tables are missing\n\ntables:");
     for (size_t i = 0; i < db->ntables; i++)
         write_table(db, &db->tables[i], b);
+    buf_putc(b, '\n');
 }
