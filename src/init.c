@@ -19,9 +19,11 @@
 #include "cli.h"
 #include "diag.h"
 #include "model.h"
+#include "pgconn.h"
 
 typedef struct InitOptions {
     const char *source;
+    const char *target;     /* existing target to match, NULL = write DDL */
     const char *output;
     const char *ddl;
     const char *schema;
@@ -30,11 +32,12 @@ typedef struct InitOptions {
     int force, quiet;
 } InitOptions;
 
-enum { OPT_DDL = 300, OPT_SCHEMA, OPT_NAMING, OPT_SAMPLE, OPT_FORCE, OPT_HELP };
+enum { OPT_DDL = 300, OPT_TARGET, OPT_SCHEMA, OPT_NAMING, OPT_SAMPLE, OPT_FORCE, OPT_HELP };
 
 static const struct option init_options[] = {
     {"output", required_argument, NULL, 'o'},
     {"ddl", required_argument, NULL, OPT_DDL},
+    {"target", required_argument, NULL, OPT_TARGET},
     {"schema", required_argument, NULL, OPT_SCHEMA},
     {"naming", required_argument, NULL, OPT_NAMING},
     {"sample", required_argument, NULL, OPT_SAMPLE},
@@ -73,6 +76,7 @@ static int parse_init(int argc, char **argv, InitOptions *o)
         case 'o': o->output = optarg; break;
         case 'q': o->quiet = 1; break;
         case OPT_DDL: o->ddl = optarg; break;
+        case OPT_TARGET: o->target = optarg; break;
         case OPT_SCHEMA: o->schema = optarg; break;
         case OPT_FORCE: o->force = 1; break;
         case OPT_HELP: return help("init");
@@ -91,8 +95,10 @@ static int parse_init(int argc, char **argv, InitOptions *o)
     }
     if (optind >= argc)
         return usage("init", "a SOURCE database is required");
-    if (argc - optind > 1)
-        return usage("init", "too many arguments (existing target schemas are not matched yet: see pgmap(1))");
+    if (argc - optind > 2)
+        return usage("init", "too many arguments");
+    if (argc - optind == 2)
+        o->target = argv[optind + 1];
     if (!*o->schema)
         return usage("init", "--schema must not be empty");
     o->source = argv[optind];
@@ -195,6 +201,33 @@ static char *absolute(const char *path)
     return buf_steal(&b);
 }
 
+/* With a TARGET: its tables in the schema, if any, are matched instead of
+ * writing DDL.  Returns the number matched (0: the schema has no tables,
+ * write DDL as usual), -1 on error. */
+static int match_target(IDb *db, const InitOptions *o, const char *source, Buf *map, PgmError *e)
+{
+    PGconn *c = pg_connect(o->target, e);
+    if (!c)
+        return -1;
+    char **names = NULL;
+    size_t n = 0;
+    int m = 0;
+    if (init_target_tables(c, o->schema, &names, &n, e) != PGM_OK)
+        m = -1;
+    else if (n > 0)
+        m = init_write_matched(db, c, source, names, n, map, e);
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    pg_disconnect(c);
+    if (m == 0 && n > 0) {
+        err_set(e, "schema %s of the target has %zu table%s but none matches a source table by name; "
+                "use another --schema, or write the mapping by hand", o->schema, n, n == 1 ? "" : "s");
+        return -1;
+    }
+    return m;
+}
+
 static int run_init(const InitOptions *o, PgmError *e)
 {
     char *output = o->output ? xstrdup(o->output) : with_ext(o->source, ".yaml", 0);
@@ -213,6 +246,18 @@ static int run_init(const InitOptions *o, PgmError *e)
     int rc = open_source(o->source, &s, e);
     if (rc == PGM_OK)
         rc = analyse(s, db, o, e);
+    if (rc == PGM_OK && o->target) {
+        int m = match_target(db, o, src_abs, &map, e);
+        if (m < 0)
+            rc = PGM_FAIL;
+        else if (m > 0) {
+            rc = write_file(output, &map, o->force, e);
+            if (rc == PGM_OK && !o->quiet)
+                printf("wrote %s: %d existing table%s of %s matched (no DDL: the tables exist)\n", output, m,
+                       m == 1 ? "" : "s", o->schema);
+            goto done;
+        }
+    }
     if (rc == PGM_OK) {
         init_write_ddl(db, &sql);
         init_write_mapping(db, src_abs, ddl_ref, &map);
@@ -231,6 +276,7 @@ static int run_init(const InitOptions *o, PgmError *e)
         if (db->warnings)
             rc = 1;
     }
+done:
     sqlite3_close_v2(s);
     buf_free(&map);
     buf_free(&sql);

@@ -5,6 +5,7 @@
 #ifndef PGMAP_INIT_H
 #define PGMAP_INIT_H
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include "init_model.h"
 
@@ -38,6 +39,12 @@ void init_write_ddl(const IDb *db, Buf *out);
 /* init_yaml.c: the mapping.  source and ddl are written as given. */
 void init_write_mapping(const IDb *db, const char *source, const char *ddl, Buf *out);
 void yaml_scalar(Buf *b, const char *s);
+
+/* init_match.c: an existing target schema.  init_target_tables lists its
+ * tables; init_write_matched writes a mapping into them (no DDL) and
+ * returns how many target tables matched a source table, -1 on error. */
+int init_target_tables(PGconn *c, const char *schema, char ***names, size_t *n, PgmError *e);
+int init_write_matched(IDb *db, PGconn *c, const char *source, char **tnames, size_t nt, Buf *b, PgmError *e);
 
 /* init_sqltext.c: small facts read from CREATE TABLE text. */
 int sql_fk_deferred(const char *create_sql, const char *parent);

@@ -32,12 +32,13 @@ const Command pgmap_commands[] = {
              "docs/type-mapping.md).  `pgmap run MAPPING` then loads it.\n"
              "  -o, --output FILE   the mapping (default: SOURCE's name with .yaml, here)\n"
              "  --ddl FILE          the DDL (default: the mapping's name with .ddl, beside it)\n"
+             "  --target CONNINFO   an existing target: match its tables instead of writing DDL\n"
              "  --schema NAME       target schema (default public)\n"
              "  --naming STYLE      keep (default) or snake_case\n"
              "  --sample N          read only the first N rows of each table\n"
              "  --force             overwrite existing files\n"
              "  -q, --quiet         no summary line",
-     "pgmap init SOURCE [-o MAPPING] [--ddl FILE] [--schema NAME] [--naming keep|snake_case] "
+     "pgmap init SOURCE [TARGET] [-o MAPPING] [--ddl FILE] [--schema NAME] [--naming keep|snake_case] "
      "[--sample N] [--force] [-q]", cmd_init},
     {"schema", "Prints the DDL file a mapping names (its ddl: key).",
      "pgmap schema MAPPING", cmd_schema},
