@@ -277,10 +277,28 @@ static void drop_shadow_by_name(IDb *db)
     }
 }
 
+/* SQLite accepts a view on tables or columns that do not exist and fails
+ * only when it is used; such a view is reported, never translated. */
+static void check_views(sqlite3 *s, IDb *db)
+{
+    for (size_t i = 0; i < db->nviews; i++) {
+        Buf q;
+        buf_init(&q);
+        buf_puts(&q, "SELECT * FROM ");
+        sql_quote_ident(&q, db->views[i].name);
+        sqlite3_stmt *st = NULL;
+        if (sqlite3_prepare_v2(s, q.data, -1, &st, NULL) != SQLITE_OK)
+            db->views[i].why = arena_printf(db->arena, "SQLite itself cannot run it (%s)", sqlite3_errmsg(s));
+        sqlite3_finalize(st);
+        buf_free(&q);
+    }
+}
+
 int init_catalog_read(sqlite3 *s, IDb *db, PgmError *e)
 {
     if (read_objects(s, db, e) != PGM_OK)
         return PGM_FAIL;
+    check_views(s, db);
     drop_shadow_by_name(db);
     for (size_t i = 0; i < db->ntables; i++) {
         ITable *t = &db->tables[i];

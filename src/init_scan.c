@@ -100,7 +100,10 @@ static unsigned text_classes(Scanner *sc, unsigned want, const char *s, size_t l
     if ((want & TC_BOOL) && is_bool_word(s, len))
         c |= TC_BOOL;
     /* jsonb refuses \u0000 inside strings although it is valid JSON. */
-    if ((want & TC_JSON) && len >= 2 && (s[0] == '{' || s[0] == '[') &&
+    size_t lead = 0;
+    while (lead < len && (s[lead] == ' ' || s[lead] == '\t' || s[lead] == '\n' || s[lead] == '\r'))
+        lead++;
+    if ((want & TC_JSON) && len - lead >= 2 && (s[lead] == '{' || s[lead] == '[') &&
         !memmem(s, len, "\\u0000", 6) && json_valid(s, len))
         c |= TC_JSON;
     return c;

@@ -62,7 +62,8 @@ static void translate_defaults(IDb *db, ITable *t)
         SqlXlate x;
         memset(&x, 0, sizeof x);
         int rc = sqlx_default(c->dflt, c->kind, &names, &x);
-        if (rc == 0 && x.sql && strstr(c->dflt, "CURRENT_TIMESTAMP") && c->dflt[0] == '\'')
+        if (rc == 0 && x.sql && strstr(c->dflt, "CURRENT_TIMESTAMP") && c->dflt[0] == '\'' &&
+            (c->kind == PT_TIMESTAMP || c->kind == PT_TIMESTAMPTZ || c->kind == PT_DATE))
             c->default_note = arena_printf(db->arena, "DEFAULT %s is a string in SQLite, which stores it "
                                            "literally; read as the current time here", c->dflt);
         if (rc != 0)
@@ -161,8 +162,9 @@ static void translate_views(IDb *db)
     for (size_t i = 0; i < db->nviews; i++) {
         SqlXlate x;
         memset(&x, 0, sizeof x);
-        if (!db->views[i].sql) {
-            db->views[i].why = "no SQL text";
+        if (!db->views[i].sql || db->views[i].why) {
+            if (!db->views[i].why)
+                db->views[i].why = "no SQL text";
             continue;
         }
         sqlx_view(db->views[i].sql, &names, &x);

@@ -253,7 +253,8 @@ static void choose_plain_text(Choice *ch)
     } else {
         set(ch, "text", PT_TEXT, "%s; %s", ch->dd, cl);
     }
-    if (d->aff == AFF_INTEGER || d->aff == AFF_REAL || (d->aff == AFF_NUMERIC && !d->is_temporal && !d->is_bool))
+    /* Only number types: JSON, DATE, BOOLEAN ... are text in SQLite anyway. */
+    if (d->aff == AFF_INTEGER || d->aff == AFF_REAL || d->is_exact)
         if (!p->nint && !p->nreal)
             warn(ch, "%s but every value is text (e.g. \"%s\"): kept as text", ch->dd,
                  p->text_example);
