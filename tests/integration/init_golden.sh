@@ -18,7 +18,7 @@ G=$top_srcdir/tests/golden
 # golden NAME FILE: compares FILE with tests/golden/NAME (source paths,
 # which differ between machines, replaced by SOURCE).
 golden() {
-    sed -e "s|$TMP/||g" "$2" >"$TMP/normalised"
+    sed -e "s|$TMP/||g" -e "s|$top_srcdir/||g" "$2" >"$TMP/normalised"
     [ -z "${PGMAP_REGEN_GOLDEN:-}" ] || cp "$TMP/normalised" "$G/$1"
     if diff -u "$G/$1" "$TMP/normalised" >"$TMP/diff"; then
         ok "$1 equals the golden file" true
