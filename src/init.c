@@ -151,7 +151,7 @@ static int open_source(const char *path, sqlite3 **s, PgmError *e)
         err_set(e, "source %s: no such file", path);
         return PGM_FAIL;
     }
-    if (sqlite3_open_v2(path, s, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+    if (sqlite3_open_v2(path, s, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
         sqlite3_exec(*s, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL) != SQLITE_OK) {
         err_set(e, "source %s: not a readable SQLite database (%s)", path, *s ? sqlite3_errmsg(*s) : "out of memory");
         return PGM_FAIL;

@@ -40,7 +40,6 @@ typedef struct ColProfile {
     long long ntz;             /* text datetimes with an offset or Z */
     long long nnul, nbadutf8;  /* text with NUL bytes / invalid UTF-8 */
     char *nul_example, *badutf8_example;
-    long long ntextnum;        /* text that reads as a number */
     size_t maxchars;           /* longest text, in characters */
     size_t maxblob;            /* largest blob, bytes */
     long long bool01;          /* integers that are 0 or 1 */

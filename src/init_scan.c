@@ -8,13 +8,14 @@
  * type accepts the value (pgtype_cast), so a type chosen from the profile
  * never makes `pgmap run` reject a row the scan saw. */
 #include "init.h"
+#include "timeparse.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 typedef struct Scanner {
-    PgType uuid, date, ts, tstz, json, time;
+    PgType uuid, time;
     Buf out;
     Arena *arena;
 } Scanner;
@@ -38,13 +39,19 @@ static int casts(Scanner *sc, const PgType *t, const char *s, size_t len)
 /* ISO 8601 shapes: YYYY-MM-DD, then [ T]HH:MM[:SS[.ffffff]], then an
  * optional Z or +hh[:mm].  More than 6 fractional digits would be rounded
  * by PostgreSQL, so such values keep their text. */
-static unsigned datetime_classes(Scanner *sc, const char *s, size_t len, int *tz)
+static unsigned datetime_classes(const char *s, size_t len, int *tz)
 {
     *tz = 0;
     if (len < 10 || !digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) || s[7] != '-' || !digits(s + 8, 2))
         return 0;
+    /* The parser pgmap's cast to date/timestamp[tz] uses (pgtype.c,
+     * cast_datetime), called directly: the cast would also render the
+     * value, which is most of the scan's time on datetime columns. */
+    TimeParts tp;
+    if (tp_parse_iso(s, len, &tp, 0) != TP_OK)
+        return 0;
     if (len == 10)
-        return casts(sc, &sc->date, s, len) ? TC_DATE | TC_TIMESTAMP | TC_TIMESTAMPTZ : 0;
+        return TC_DATE | TC_TIMESTAMP | TC_TIMESTAMPTZ;
     size_t i = 10;
     if ((s[i] != ' ' && s[i] != 'T') || len < 16 || !digits(s + 11, 2) || s[13] != ':' || !digits(s + 14, 2))
         return 0;
@@ -66,14 +73,9 @@ static unsigned datetime_classes(Scanner *sc, const char *s, size_t len, int *tz
             !((s[i] == '+' || s[i] == '-') && (len - i == 3 || len - i == 5 || len - i == 6)))
             return 0;
         *tz = 1;
-        return casts(sc, &sc->tstz, s, len) ? TC_TIMESTAMPTZ : 0;
+        return TC_TIMESTAMPTZ;
     }
-    unsigned c = 0;
-    if (casts(sc, &sc->ts, s, len))
-        c |= TC_TIMESTAMP;
-    if (casts(sc, &sc->tstz, s, len))
-        c |= TC_TIMESTAMPTZ;
-    return c;
+    return TC_TIMESTAMP | TC_TIMESTAMPTZ;   /* without an offset: UTC for timestamptz */
 }
 
 static int is_bool_word(const char *s, size_t len)
@@ -93,7 +95,7 @@ static unsigned text_classes(Scanner *sc, unsigned want, const char *s, size_t l
     if ((want & TC_UUID) && len == 36 && s[8] == '-' && casts(sc, &sc->uuid, s, len))
         c |= TC_UUID;
     if (want & (TC_DATE | TC_TIMESTAMP | TC_TIMESTAMPTZ))
-        c |= datetime_classes(sc, s, len, tz);
+        c |= datetime_classes(s, len, tz);
     if ((want & TC_TIME) && len >= 5 && len <= 15 && digits(s, 2) && s[2] == ':' &&
         casts(sc, &sc->time, s, len))
         c |= TC_TIME;
@@ -135,16 +137,19 @@ static char *example(Arena *a, const char *s, size_t len)
 
 static void profile_text(Scanner *sc, ColProfile *p, const char *s, size_t len)
 {
+    int valid = utf8_valid(s, len);
     if (memchr(s, 0, len)) {
         if (!p->nnul++)
             p->nul_example = example(sc->arena, s, len);
-    } else if (!utf8_valid(s, len)) {
+    } else if (!valid) {
         if (!p->nbadutf8++)
             p->badutf8_example = example(sc->arena, s, len);
     }
-    for (int k = 0; k < PROFILE_PLACEHOLDERS; k++)
-        if (strlen(profile_placeholders[k]) == len && ascii_ncasecmp(s, profile_placeholders[k], len) == 0)
-            p->nplace[k]++;
+    /* The placeholders are short and start with '', N, -, 0: a cheap test first. */
+    if (len <= 19 && (len == 0 || *s == 'N' || *s == 'n' || *s == '-' || *s == '0'))
+        for (int k = 0; k < PROFILE_PLACEHOLDERS; k++)
+            if (strlen(profile_placeholders[k]) == len && ascii_ncasecmp(s, profile_placeholders[k], len) == 0)
+                p->nplace[k]++;
     unsigned want = p->ntext ? p->text_all : ~0u;
     int tz = 0;
     unsigned c = want ? text_classes(sc, want, s, len, &tz) : 0;
@@ -152,18 +157,9 @@ static void profile_text(Scanner *sc, ColProfile *p, const char *s, size_t len)
     p->ntz += tz;
     if (!p->ntext++)
         p->text_example = example(sc->arena, s, len);
-    size_t chars = utf8_valid(s, len) ? utf8_charlen(s, len) : len;
+    size_t chars = valid && len > p->maxchars ? utf8_charlen(s, len) : len;
     if (chars > p->maxchars)
         p->maxchars = chars;
-    char *end = NULL;
-    if (len && len < 64) {
-        char tmp[64];
-        memcpy(tmp, s, len);
-        tmp[len] = 0;
-        (void)strtod(tmp, &end);
-        if (end && end != tmp && *end == 0)
-            p->ntextnum++;
-    }
 }
 
 static void profile_int(Scanner *sc, ColProfile *p, int64_t i)
@@ -288,10 +284,6 @@ int init_scan(sqlite3 *s, IDb *db, long sample, PgmError *e)
     Scanner sc;
     memset(&sc, 0, sizeof sc);
     sc.uuid = pgtype_from_catalog("uuid", -1, "uuid");
-    sc.date = pgtype_from_catalog("date", -1, "date");
-    sc.ts = pgtype_from_catalog("timestamp", -1, "timestamp without time zone");
-    sc.tstz = pgtype_from_catalog("timestamptz", -1, "timestamp with time zone");
-    sc.json = pgtype_from_catalog("jsonb", -1, "jsonb");
     sc.time = pgtype_from_catalog("time", -1, "time without time zone");
     sc.arena = db->arena;
     buf_init(&sc.out);
