@@ -81,9 +81,9 @@ static int parse_init(int argc, char **argv, InitOptions *o)
         case OPT_FORCE: o->force = 1; break;
         case OPT_HELP: return help("init");
         case OPT_NAMING:
-            if (strcmp(optarg, "keep") && strcmp(optarg, "snake_case"))
+            if (strcmp(optarg, "keep") != 0 && strcmp(optarg, "snake_case") != 0)
                 return usage("init", "--naming expects keep or snake_case");
-            o->naming = strcmp(optarg, "keep") ? NAMING_SNAKE : NAMING_KEEP;
+            o->naming = strcmp(optarg, "keep") != 0 ? NAMING_SNAKE : NAMING_KEEP;
             break;
         case OPT_SAMPLE:
             o->sample = strtol(optarg, &end, 10);
@@ -93,7 +93,7 @@ static int parse_init(int argc, char **argv, InitOptions *o)
         default: return usage("init", "unknown option (see --help)");
         }
     }
-    if (optind >= argc)
+    if (optind >= argc || !argv[optind])
         return usage("init", "a SOURCE database is required");
     if (argc - optind > 2)
         return usage("init", "too many arguments");
@@ -230,6 +230,8 @@ static int match_target(IDb *db, const InitOptions *o, const char *source, Buf *
 
 static int run_init(const InitOptions *o, PgmError *e)
 {
+    if (!o->source)
+        return PGM_FAIL;   /* parse_init always sets it; for the analyzer */
     char *output = o->output ? xstrdup(o->output) : with_ext(o->source, ".yaml", 0);
     char *ddl = o->ddl ? xstrdup(o->ddl) : with_ext(output, ".ddl", 1);
     char *src_abs = source_for_mapping(o->source);

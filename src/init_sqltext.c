@@ -88,10 +88,8 @@ static int clause_deferred(const char *p)
     for (p = next_tok(p, &t); t.kind; prev = t, p = next_tok(p, &t)) {
         if (t.kind == 'p' && *t.s == '(')
             depth++;
-        else if (t.kind == 'p' && *t.s == ')' && depth-- == 0)
-            break;
-        else if (t.kind == 'p' && *t.s == ',' && depth == 0)
-            break;
+        else if ((t.kind == 'p' && *t.s == ')' && depth-- == 0) || (t.kind == 'p' && *t.s == ',' && depth == 0))
+            break;   /* the end of this clause */
         else if (is_word(&t, "DEFERRABLE"))
             deferrable = !is_word(&prev, "NOT");
         else if (is_word(&t, "DEFERRED") && is_word(&prev, "INITIALLY"))

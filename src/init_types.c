@@ -64,7 +64,6 @@ static void read_decl(const char *decl, Decl *d)
 
 typedef struct Choice {
     IDb *db;
-    ITable *t;
     IColumn *c;
     const Decl *d;
     const char *dd;   /* "declared NVARCHAR(40)" or "no declared type" */
@@ -268,8 +267,8 @@ static void choose_text(Choice *ch)
     unsigned tc = p->text_all;
     char *cl = classes(ch->db->arena, p);
     if (p->nnul || p->nbadutf8 || is_nocase(ch->c))
-        choose_plain_text(ch);
-    else if (tc & TC_UUID)
+        tc = 0;   /* plain text, with a policy or citext */
+    if (tc & TC_UUID)
         set(ch, "uuid", PT_UUID, "%s; %s, every one a UUID", ch->dd, cl);
     else if (tc & TC_DATE)
         set(ch, "date", PT_DATE, "%s; %s, every one an ISO date", ch->dd, cl);
@@ -314,7 +313,7 @@ static void choose_column(IDb *db, ITable *t, IColumn *c)
 {
     Decl d;
     read_decl(c->decl, &d);
-    Choice ch = {db, t, c, &d, c->decl[0] ? arena_printf(db->arena, "declared %s", c->decl) : "no declared type"};
+    Choice ch = {db, c, &d, c->decl[0] ? arena_printf(db->arena, "declared %s", c->decl) : "no declared type"};
     const ColProfile *p = &c->prof;
     long long values = p->n - p->nnull;
     int npk = 0;
@@ -349,7 +348,7 @@ static void choose_column(IDb *db, ITable *t, IColumn *c)
     } else {
         choose_mixed(&ch);
     }
-    if (p->maxblob >= 1024 * 1024 && !c->policy)
+    if (p->maxblob >= (size_t)1024 * 1024 && !c->policy)
         c->policy = arena_printf(db->arena, "the largest blob is %zu MB; PostgreSQL bytea holds up to 1 GB "
                                  "and pgmap ends a COPY batch as soon as it passes 16 MB", p->maxblob >> 20);
 }

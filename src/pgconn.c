@@ -44,8 +44,11 @@ PGconn *pg_connect(const char *conninfo, PgmError *e)
         PQfinish(c);
         return NULL;
     }
+    /* NOTICEs (a DDL file's "already exists, skipping") would interleave
+     * with the report; warnings and errors still reach the user. */
     if (pg_exec(c, "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; "
-                   "SET IntervalStyle = 'iso_8601'; SET extra_float_digits = 3", e) != PGM_OK) {
+                   "SET IntervalStyle = 'iso_8601'; SET extra_float_digits = 3; "
+                   "SET client_min_messages = warning", e) != PGM_OK) {
         PQfinish(c);
         return NULL;
     }
