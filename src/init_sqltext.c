@@ -144,13 +144,7 @@ char *sql_virtual_module(Arena *a, const char *sql)
 
 void sql_quote_ident(Buf *b, const char *ident)
 {
-    buf_putc(b, '"');
-    for (const char *p = ident; *p; p++) {
-        if (*p == '"')
-            buf_putc(b, '"');
-        buf_putc(b, *p);
-    }
-    buf_putc(b, '"');
+    quote_ident_dq(b, ident);
 }
 
 void sql_quote_qualified(Buf *b, const char *schema, const char *name)

@@ -69,19 +69,26 @@ typedef struct Choice {
     const char *dd;   /* "declared NVARCHAR(40)" or "no declared type" */
 } Choice;
 
+/* The formatted text, in the model's arena. */
+static char *vformat(Arena *a, const char *fmt, va_list ap)
+{
+    Buf b;
+    buf_init(&b);
+    buf_vprintf(&b, fmt, ap);
+    char *r = arena_strdup(a, b.data ? b.data : "");
+    buf_free(&b);
+    return r;
+}
+
 static void set(Choice *ch, const char *type, PgTypeKind kind, const char *fmt, ...) PGM_PRINTF(4, 5);
 static void set(Choice *ch, const char *type, PgTypeKind kind, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    Buf b;
-    buf_init(&b);
-    buf_vprintf(&b, fmt, ap);
+    ch->c->why = vformat(ch->db->arena, fmt, ap);
     va_end(ap);
     ch->c->pgtype = arena_strdup(ch->db->arena, type);
     ch->c->kind = kind;
-    ch->c->why = arena_strdup(ch->db->arena, b.data ? b.data : "");
-    buf_free(&b);
 }
 
 static void warn(Choice *ch, const char *fmt, ...) PGM_PRINTF(2, 3);
@@ -89,13 +96,9 @@ static void warn(Choice *ch, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    Buf b;
-    buf_init(&b);
-    buf_vprintf(&b, fmt, ap);
+    ch->c->warning = vformat(ch->db->arena, fmt, ap);
     va_end(ap);
-    ch->c->warning = arena_strdup(ch->db->arena, b.data);
     ch->db->warnings++;
-    buf_free(&b);
 }
 
 /* "347 integers 1..347, 3 text" - what the values were, for comments. */

@@ -118,13 +118,7 @@ void pg_quote_ident(PGconn *c, Buf *b, const char *ident)
     if (!q) {
         /* Only on invalid encoding: fall back to the same rules by hand so
          * we never emit an unquoted identifier. */
-        buf_putc(b, '"');
-        for (const char *p = ident; *p; p++) {
-            if (*p == '"')
-                buf_putc(b, '"');
-            buf_putc(b, *p);
-        }
-        buf_putc(b, '"');
+        quote_ident_dq(b, ident);
         return;
     }
     buf_puts(b, q);

@@ -77,13 +77,7 @@ fail:
 
 static void sqlite_quote_ident(Buf *b, const char *ident)
 {
-    buf_putc(b, '"');
-    for (const char *p = ident; *p; p++) {
-        if (*p == '"')
-            buf_putc(b, '"');
-        buf_putc(b, *p);
-    }
-    buf_putc(b, '"');
+    quote_ident_dq(b, ident);
 }
 
 static int sqlite_list_tables(Reader *base, char ***names, size_t *n, PgmError *e)

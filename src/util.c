@@ -379,3 +379,14 @@ void json_append_string(Buf *b, const char *s, size_t len)
     }
     buf_putc(b, '"');
 }
+
+void quote_ident_dq(Buf *b, const char *ident)
+{
+    buf_putc(b, '"');
+    for (const char *p = ident; *p; p++) {
+        if (*p == '"')
+            buf_putc(b, '"');
+        buf_putc(b, *p);
+    }
+    buf_putc(b, '"');
+}

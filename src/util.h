@@ -74,6 +74,11 @@ enum { PGM_OK = 0, PGM_FAIL = -1 };
 /* Reads a whole file into a NUL-terminated malloc'd buffer. */
 int read_file(const char *path, char **out, size_t *len, PgmError *e);
 
+/* Appends ident double-quoted, embedded quotes doubled: the SQL rule for
+ * identifiers (SQLite and PostgreSQL alike), for text written without a
+ * database connection; pg_quote_ident uses libpq's escaping when it can. */
+void quote_ident_dq(Buf *b, const char *ident);
+
 /* ASCII case-insensitive compare helpers (locale independent). */
 int ascii_casecmp(const char *a, const char *b);
 int ascii_ncasecmp(const char *a, const char *b, size_t n);

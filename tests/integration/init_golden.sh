@@ -51,6 +51,11 @@ like "$(cat schema.sql)" 'CREATE TABLE "public"."empty_one"' "snake_case keeps l
 like "$(grep 'renamed' sub.yaml || true)" "" "nothing to rename in snake_case here"
 
 st=0
+"$PGMAP" init small.db --sample 1 -o sampled.yaml >out 2>err || st=$?
+like "$(cat out)" "4 tables, 9 rows" "--sample 1 still counts every row"
+like "$(grep '^      name:' sampled.yaml)" "1 text" "--sample 1 reads one row per table"
+
+st=0
 "$PGMAP" schema small.yaml >schema.out 2>err || st=$?
 is "$st" 0 "pgmap schema exits 0"
 is "$(cmp schema.out small.ddl && echo same)" "same" "pgmap schema prints the DDL file the mapping names"
