@@ -1,8 +1,9 @@
-/* cli.c - the run, check and explain commands: option parsing and the
- * session that opens the mapping, the source and the target, compiles the
- * plan and (for run) executes it.  Every failure ends here as one line on
- * stderr and a non-zero exit code. */
+/* cli.c - option parsing and the session every command opens (the
+ * mapping, the source and the target, then the compiled plan), and the
+ * check and explain commands.  run.c, sync.c and status use the session.
+ * Every failure ends as one line on stderr and a non-zero exit code. */
 #include "cli.h"
+#include "session.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -14,18 +15,8 @@
 #include "pgconn.h"
 #include "plan.h"
 
-typedef struct Options {
-    const char *mapping;
-    const char *source;
-    const char *target;
-    const char *rejects;
-    long batch;
-    int dry_run;
-    int verbose;
-    int quiet;
-} Options;
-
-enum { OPT_SOURCE = 256, OPT_TARGET, OPT_DRY_RUN, OPT_BATCH, OPT_REJECTS, OPT_HELP };
+enum { OPT_SOURCE = 256, OPT_TARGET, OPT_DRY_RUN, OPT_BATCH, OPT_REJECTS, OPT_HELP, OPT_RESTART,
+       OPT_SINGLE_TX, OPT_LIMIT };
 
 static const struct option long_options[] = {
     {"source", required_argument, NULL, OPT_SOURCE},
@@ -33,6 +24,9 @@ static const struct option long_options[] = {
     {"dry-run", no_argument, NULL, OPT_DRY_RUN},
     {"batch", required_argument, NULL, OPT_BATCH},
     {"rejects", required_argument, NULL, OPT_REJECTS},
+    {"restart", no_argument, NULL, OPT_RESTART},
+    {"single-transaction", no_argument, NULL, OPT_SINGLE_TX},
+    {"limit", required_argument, NULL, OPT_LIMIT},
     {"verbose", no_argument, NULL, 'v'},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, OPT_HELP},
@@ -47,15 +41,27 @@ static const Command *find_command(const char *name)
     return NULL;
 }
 
-static int usage_error(const char *cmd, const char *msg)
+int usage_error(const char *cmd, const char *msg)
 {
     const Command *c = find_command(cmd);
     fprintf(stderr, "pgmap %s: %s\nusage: %s\n", cmd, msg, c ? c->usage : "pgmap help");
     return EXIT_USAGE;
 }
 
+/* Which options a command accepts beyond --source/--target/-v/-q. */
+static int option_allowed(const char *cmd, int ch)
+{
+    int run = strcmp(cmd, "run") == 0, sync = strcmp(cmd, "sync") == 0;
+    switch (ch) {
+    case OPT_DRY_RUN: case OPT_RESTART: case OPT_SINGLE_TX: return run;
+    case OPT_BATCH: case OPT_REJECTS: return run || sync;
+    case OPT_LIMIT: return strcmp(cmd, "status") == 0;
+    default: return 1;
+    }
+}
+
 /* Returns -1 to go on, else the exit code (help printed or usage error). */
-static int parse_options(const char *cmd, int run_only, int argc, char **argv, Options *o)
+int parse_options(const char *cmd, int argc, char **argv, Options *o)
 {
     memset(o, 0, sizeof *o);
     optind = 1;
@@ -70,6 +76,13 @@ static int parse_options(const char *cmd, int run_only, int argc, char **argv, O
         case OPT_REJECTS: o->rejects = optarg; break;
         case 'v': o->verbose = 1; break;
         case 'q': o->quiet = 1; break;
+        case OPT_RESTART: o->restart = 1; break;
+        case OPT_SINGLE_TX: o->single_tx = 1; break;
+        case OPT_LIMIT:
+            o->limit = strtol(optarg, &end, 10);
+            if (!*optarg || *end || o->limit <= 0)
+                return usage_error(cmd, "--limit expects a positive number of runs");
+            break;
         case OPT_BATCH:
             o->batch = strtol(optarg, &end, 10);
             if (!*optarg || *end || o->batch <= 0)
@@ -83,8 +96,11 @@ static int parse_options(const char *cmd, int run_only, int argc, char **argv, O
         default:
             return usage_error(cmd, "unknown option (see --help)");
         }
-        if (!run_only && (ch == OPT_DRY_RUN || ch == OPT_BATCH || ch == OPT_REJECTS))
-            return usage_error(cmd, "option only valid for `pgmap run`");
+        if (!option_allowed(cmd, ch)) {
+            char msg[128];
+            snprintf(msg, sizeof msg, "option %s is not valid for `pgmap %s`", argv[optind - 1], cmd);
+            return usage_error(cmd, msg);
+        }
     }
     if (optind != argc - 1)
         return usage_error(cmd, optind >= argc ? "a MAPPING file is required" : "too many arguments");
@@ -92,16 +108,7 @@ static int parse_options(const char *cmd, int run_only, int argc, char **argv, O
     return -1;
 }
 
-typedef struct Session {
-    Diags d;
-    Mapping *m;
-    Reader *src;
-    PGconn *c;
-    Plan *plan;
-    PgmError e;
-} Session;
-
-static void session_close(Session *s)
+void session_close(Session *s)
 {
     plan_free(s->plan);
     pg_disconnect(s->c);
@@ -110,7 +117,7 @@ static void session_close(Session *s)
     diags_free(&s->d);
 }
 
-static int fail(Session *s, const char *what)
+int session_fail(Session *s, const char *what)
 {
     if (s->e.set)
         fprintf(stderr, "pgmap: error: %s\n", s->e.msg);
@@ -119,11 +126,21 @@ static int fail(Session *s, const char *what)
     return EXIT_FAILED;
 }
 
-/* Opens everything and compiles the plan.  keep_tx leaves a transaction
- * open (dry run, check, explain) so DDL and loads can be rolled back.  So
- * does a run whose ddl file created tables: that whole run is one
- * transaction, committed by run_session (see exec.h). */
-static int session_open(Session *s, const Options *o, int keep_tx)
+const char *session_mapping_name(const Session *s, const Options *o)
+{
+    if (s->m->name)
+        return s->m->name;
+    if (!s->name) {
+        const char *base = strrchr(o->mapping, '/');
+        base = base ? base + 1 : o->mapping;
+        const char *dot = strrchr(base, '.');
+        size_t n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+        ((Session *)s)->name = xstrndup(base, n);
+    }
+    return s->name;
+}
+
+int session_connect(Session *s, const Options *o, int need_source)
 {
     diags_init(&s->d, o->mapping);
     s->m = mapping_load(o->mapping, &s->d);
@@ -133,23 +150,30 @@ static int session_open(Session *s, const Options *o, int keep_tx)
                 s->d.errors, s->d.errors == 1 ? "" : "s");
         return PGM_FAIL;
     }
-    const char *source = o->source ? o->source : s->m->source;
-    if (reader_open(source, &s->src, &s->e) != PGM_OK)
+    s->source = o->source ? o->source : s->m->source;
+    if (need_source && reader_open(s->source, &s->src, &s->e) != PGM_OK)
         return PGM_FAIL;
     const char *target = o->target ? o->target : s->m->target;
     s->c = pg_connect(target, &s->e);
-    if (!s->c)
-        return PGM_FAIL;
+    return s->c ? PGM_OK : PGM_FAIL;
+}
+
+int session_compile(Session *s, TargetPrep *resume)
+{
     if (pg_exec(s->c, "BEGIN", &s->e) != PGM_OK)
         return PGM_FAIL;
     TargetPrep prep;
     size_t before = s->d.n;
-    if (plan_prepare_target(s->m, s->c, &s->d, &prep, &s->e) != PGM_OK)
+    if (resume)
+        prep = *resume;
+    else if (plan_prepare_target(s->m, s->c, &s->d, &prep, &s->e) != PGM_OK)
         return PGM_FAIL;
     /* The DDL stays uncommitted until the plan compiles, so a mapping with
      * errors leaves no half-made schema behind (the connection closes and
      * the transaction is rolled back). */
     int rc = plan_compile(s->m, s->src, s->c, &s->d, &prep, &s->plan, &s->e);
+    if (resume)
+        memset(resume, 0, sizeof *resume);
     if (s->d.n > before) {
         Diags tail = s->d;   /* print only what the compiler added */
         tail.v = s->d.v + before;
@@ -158,94 +182,23 @@ static int session_open(Session *s, const Options *o, int keep_tx)
     }
     if (rc != PGM_OK)
         return PGM_FAIL;
-    if (!keep_tx && !s->plan->ddl_applied && pg_exec(s->c, "COMMIT", &s->e) != PGM_OK)
-        return PGM_FAIL;
-    s->plan->source_desc = xstrdup(source);
+    s->plan->source_desc = xstrdup(s->source);
     char where[256];
     pg_describe(s->c, where, sizeof where);
     s->plan->target_desc = xstrdup(where);
     return PGM_OK;
 }
 
-static char *default_rejects_path(const char *mapping)
-{
-    const char *base = strrchr(mapping, '/');
-    base = base ? base + 1 : mapping;
-    const char *dot = strrchr(base, '.');
-    size_t n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
-    Buf b;
-    buf_init(&b);
-    buf_append(&b, base, n);
-    buf_puts(&b, ".rejects.jsonl");
-    return buf_steal(&b);
-}
-
-static int run_session(Session *s, const Options *o)
-{
-    char *path = NULL;
-    if (o->rejects)
-        path = xstrdup(o->rejects);
-    else if (s->m->rejects)
-        path = xstrdup(s->m->rejects);
-    else if (!o->dry_run)
-        path = default_rejects_path(o->mapping);
-    RejectLog *rl = rejects_open(path);
-    Report rep;
-    report_init(&rep, s->plan->n, o->dry_run);
-    ExecOptions eo = {o->dry_run, o->batch, o->verbose};
-    ExecResult res = exec_plan(s->plan, s->src, s->c, &eo, rl, &rep, &s->e);
-    /* One transaction for the whole run: rolled back after a dry run,
-     * committed after a run whose ddl file created the tables.  After a
-     * failure the connection closes with it open, which rolls it back. */
-    int one_tx = o->dry_run || s->plan->ddl_applied;
-    if (one_tx && res != EXEC_FAILED &&
-        pg_exec(s->c, o->dry_run ? "ROLLBACK" : "COMMIT", &s->e) != PGM_OK)
-        res = EXEC_FAILED;
-    if (!o->quiet || res == EXEC_FAILED)
-        report_print(&rep, o->quiet ? stderr : stdout, o->verbose);
-    if (rejects_path(rl) && !o->quiet)
-        printf("rejected rows written to %s\n", rejects_path(rl));
-    PgmError ce = {0};
-    if (rejects_close(rl, &ce) != PGM_OK && res != EXEC_FAILED) {
-        s->e = ce;
-        res = EXEC_FAILED;
-    }
-    report_free(&rep);
-    free(path);
-    if (res == EXEC_FAILED) {
-        if (one_tx && !o->dry_run && !o->quiet)
-            printf("the run was one transaction (the ddl file created the tables): "
-                   "rolled back, nothing was written\n");
-        return fail(s, NULL);
-    }
-    if (o->dry_run && !o->quiet)
-        printf("dry run: nothing was written\n");
-    return res == EXEC_WARNINGS ? EXIT_WARNINGS : EXIT_CLEAN;
-}
-
-int cmd_run(int argc, char **argv)
-{
-    Options o;
-    int rc = parse_options("run", 1, argc, argv, &o);
-    if (rc >= 0)
-        return rc;
-    Session s;
-    memset(&s, 0, sizeof s);
-    rc = session_open(&s, &o, o.dry_run) == PGM_OK ? run_session(&s, &o) : fail(&s, NULL);
-    session_close(&s);
-    return rc;
-}
-
 static int check_or_explain(const char *cmd, int explain, int argc, char **argv)
 {
     Options o;
-    int rc = parse_options(cmd, 0, argc, argv, &o);
+    int rc = parse_options(cmd, argc, argv, &o);
     if (rc >= 0)
         return rc;
     Session s;
     memset(&s, 0, sizeof s);
-    if (session_open(&s, &o, 1) != PGM_OK) {
-        rc = fail(&s, NULL);
+    if (session_connect(&s, &o, 1) != PGM_OK || session_compile(&s, NULL) != PGM_OK) {
+        rc = session_fail(&s, NULL);
     } else {
         if (explain)
             plan_explain(s.plan, stdout);
@@ -256,6 +209,7 @@ static int check_or_explain(const char *cmd, int explain, int argc, char **argv)
         pg_exec(s.c, "ROLLBACK", &s.e);
     }
     session_close(&s);
+    free(s.name);
     return rc;
 }
 

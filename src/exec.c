@@ -218,24 +218,71 @@ static void progress(const ExecOptions *o, const PlanTable *t, const TableStats 
         fprintf(stderr, "pgmap: %s: %ld rows read, %ld rejected\n", t->label, st->read, st->rejected);
 }
 
+void lastrow_init(LastRow *l, const int *src, size_t n)
+{
+    memset(l, 0, sizeof *l);
+    l->src = src;
+    l->n = n;
+    l->vals = xcalloc(n + 1, sizeof *l->vals);
+    buf_init(&l->store);
+}
+
+void lastrow_free(LastRow *l)
+{
+    free(l->vals);
+    buf_free(&l->store);
+    memset(l, 0, sizeof *l);
+}
+
+/* Copies the tracked values of row: they borrow the source's memory only
+ * until the next row, and the last batch is flushed after the end. */
+static void lastrow_keep(LastRow *l, const Value *row)
+{
+    buf_reset(&l->store);
+    size_t *off = l->n ? xcalloc(l->n, sizeof *off) : NULL;
+    for (size_t k = 0; k < l->n; k++) {
+        const Value *v = &row[l->src[k]];
+        l->vals[k] = *v;
+        off[k] = l->store.len;
+        if (v->kind == VAL_TEXT || v->kind == VAL_BLOB)
+            buf_append(&l->store, v->s ? v->s : "", v->len);
+    }
+    for (size_t k = 0; k < l->n; k++)
+        if (l->vals[k].kind == VAL_TEXT || l->vals[k].kind == VAL_BLOB)
+            l->vals[k].s = l->store.data ? l->store.data + off[k] : "";
+    free(off);
+    l->any = 1;
+}
+
+void lastrow_pos(const LastRow *l, StatePos *out)
+{
+    statepos_free(out);
+    for (size_t k = 0; l->any && k < l->n; k++)
+        statepos_add(out, &l->vals[k]);
+}
+
 /* Streams one table through its program into batches. */
-static int run_table(const PlanTable *t, Reader *src, Loader *L, const ExecOptions *o,
-                     TableStats *st, PgmError *e)
+int exec_table(Loader *L, Reader *src, const ExecOptions *o, const PlanTable *t,
+               const TableRead *rd, TableStats *st, PgmError *e)
 {
     Cursor *cur = NULL;
     if (loader_prepare_table(L, t, e) != PGM_OK)
         return PGM_FAIL;
-    if (src->ops->query(src, t->src_sql, &cur, e) != PGM_OK) {
+    const char *sql = rd && rd->sql ? rd->sql : t->src_sql;
+    if (src->ops->query(src, sql, &cur, e) != PGM_OK ||
+        (rd && rd->nparams && src->ops->bind(cur, rd->params, rd->nparams, e) != PGM_OK)) {
+        src->ops->cursor_close(cur);
         err_prefix(e, "%s", t->label);
         return PGM_FAIL;
     }
+    LastRow *last = rd ? rd->last : NULL;
     long batch = o->batch_override > 0 ? o->batch_override : t->batch;
     size_t ncols = src->ops->ncolumns(cur);
     Value *row = xcalloc(ncols ? ncols : 1, sizeof *row);
     Arena *scratch = arena_new();
     Batch b;
     batch_init(&b);
-    RowCtx x = {t, row, scratch, L, st, &b, 0, NULL, {0}, e};
+    RowCtx x = {t, row, scratch, L, st, &b, st->read, NULL, {0}, e};
     buf_init(&x.cast);
     int rc = PGM_OK, more;
     while ((more = src->ops->next(cur, row, e)) == 1) {
@@ -246,6 +293,8 @@ static int run_table(const PlanTable *t, Reader *src, Loader *L, const ExecOptio
             rc = PGM_FAIL;
             break;
         }
+        if (last)
+            lastrow_keep(last, row);
         if ((long)b.nrows >= batch || b.data.len >= BATCH_MAX_BYTES) {
             rc = loader_flush(L, t, &b, st, e);
             progress(o, t, st);
@@ -271,7 +320,7 @@ static int run_table(const PlanTable *t, Reader *src, Loader *L, const ExecOptio
 
 /* Replace-mode tables are emptied together at the start, children and
  * parents in one statement so foreign keys between them do not object. */
-static int truncate_replaced(const Plan *p, PGconn *c, PgmError *e)
+int exec_truncate_replaced(const Plan *p, PGconn *c, PgmError *e)
 {
     Buf sql;
     buf_init(&sql);
@@ -288,10 +337,9 @@ static int truncate_replaced(const Plan *p, PGconn *c, PgmError *e)
 }
 
 /* The ddl file's after part (keys, indexes, foreign keys, views), when
- * this run created the tables: inside the run's transaction, so a key the
- * data violates fails the run and leaves nothing behind. */
-static int run_after_part(const Plan *p, PGconn *c, const ExecOptions *o, Report *report,
-                          PgmError *e)
+ * this run created the tables: in the transaction that ends the run, so
+ * a key the data violates fails the run before it is marked finished. */
+int exec_after_part(const Plan *p, PGconn *c, const ExecOptions *o, Report *report, PgmError *e)
 {
     if (!p->ddl || p->ddl->nafter == 0)
         return PGM_OK;
@@ -305,28 +353,7 @@ static int run_after_part(const Plan *p, PGconn *c, const ExecOptions *o, Report
     return rc;
 }
 
-ExecResult exec_plan(const Plan *p, Reader *src, PGconn *c, const ExecOptions *o,
-                     RejectLog *rejects, Report *report, PgmError *e)
+double exec_now(void)
 {
-    Loader L = {c, o->dry_run || p->ddl_applied, rejects, report};
-    double start = now_seconds();
-    if (truncate_replaced(p, c, e) != PGM_OK)
-        return EXEC_FAILED;
-    for (size_t i = 0; i < p->n; i++) {
-        const PlanTable *t = &p->tables[i];
-        TableStats *st = &report->tables[i];
-        st->table = t->label;
-        double t0 = now_seconds();
-        int rc = run_table(t, src, &L, o, st, e);
-        st->seconds = now_seconds() - t0;
-        if (rc != PGM_OK)
-            return EXEC_FAILED;
-    }
-    if (run_after_part(p, c, o, report, e) != PGM_OK)
-        return EXEC_FAILED;
-    if (loader_set_sequences(&L, p, e) != PGM_OK)
-        return EXEC_FAILED;
-    report->seconds = now_seconds() - start;
-    int warn = report_total(report, 0) || report_total(report, 1) || report->ddl_skipped;
-    return warn ? EXEC_WARNINGS : EXEC_CLEAN;
+    return now_seconds();
 }

@@ -1,20 +1,15 @@
-/* exec.h - the executor: runs a compiled plan.  For each table in load
- * order it streams the source rows, runs every column's program (null_if,
- * operations, the final cast), applies on_error to failures, and hands
- * full batches to the loader.  Then, when this run's ddl file created the
- * tables, it runs the file's after part (keys, indexes, foreign keys), and
- * finally moves sequences past the loaded keys.
- *
- * A dry run does all of it inside one transaction that the caller rolls
- * back; so does a run whose ddl file created the tables, and the caller
- * commits it: such a run either loads everything or leaves nothing behind,
- * so a re-run after a failure starts again from scratch. */
+/* exec.h - the executor's table step: streams one table's source rows,
+ * runs every column's program (null_if, operations, the final cast),
+ * applies on_error to failures, and hands full batches to the loader.
+ * run.c drives it for `pgmap run` (transactions, the state schema,
+ * resuming) and sync.c for `pgmap sync`. */
 #ifndef PGMAP_EXEC_H
 #define PGMAP_EXEC_H
 
 #include "loader.h"
 #include "plan.h"
 #include "reader.h"
+#include "state.h"
 
 typedef struct ExecOptions {
     int dry_run;
@@ -25,7 +20,39 @@ typedef struct ExecOptions {
 /* Outcome of a run, mapped to exit codes by the CLI. */
 typedef enum ExecResult { EXEC_CLEAN = 0, EXEC_WARNINGS = 1, EXEC_FAILED = 2 } ExecResult;
 
-ExecResult exec_plan(const Plan *p, Reader *src, PGconn *c, const ExecOptions *o,
-                     RejectLog *rejects, Report *report, PgmError *e);
+/* The values of chosen source columns in the last row read (the order key
+ * for resuming, the cursor for sync), kept past the source's next row. */
+typedef struct LastRow {
+    const int *src;
+    size_t n;
+    Value *vals;
+    Buf store;
+    int any;       /* a row was read */
+} LastRow;
+
+void lastrow_init(LastRow *l, const int *src, size_t n);
+void lastrow_free(LastRow *l);
+/* The kept values as a state position (empty when no row was read). */
+void lastrow_pos(const LastRow *l, StatePos *out);
+
+/* How to read a table: a statement other than src_sql and its parameters
+ * (resuming, a cursor), and where to keep the last row's position. */
+typedef struct TableRead {
+    const char *sql;       /* NULL = t->src_sql */
+    const Value *params;
+    size_t nparams;
+    LastRow *last;         /* NULL = not tracked */
+} TableRead;
+
+/* Streams one table: reads, converts, batches, flushes (each flush calls
+ * the loader's checkpoint).  st counts on from its current values. */
+int exec_table(Loader *L, Reader *src, const ExecOptions *o, const PlanTable *t,
+               const TableRead *rd, TableStats *st, PgmError *e);
+/* Empties the replace-mode tables, in one statement. */
+int exec_truncate_replaced(const Plan *p, PGconn *c, PgmError *e);
+/* The ddl file's after part, when this run (or the one it resumes)
+ * created the tables. */
+int exec_after_part(const Plan *p, PGconn *c, const ExecOptions *o, Report *report, PgmError *e);
+double exec_now(void);
 
 #endif

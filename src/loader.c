@@ -72,9 +72,11 @@ static int is_row_refusal(const Refusal *f)
            strncmp(f->sqlstate, "23", 2) == 0;
 }
 
-static const char *TX_BEGIN[] = {"BEGIN", "SAVEPOINT pgmap_batch"};
-static const char *TX_COMMIT[] = {"COMMIT", "RELEASE SAVEPOINT pgmap_batch"};
-static const char *TX_ROLLBACK[] = {"ROLLBACK", "ROLLBACK TO SAVEPOINT pgmap_batch; RELEASE SAVEPOINT pgmap_batch"};
+/* Every attempt is a savepoint inside the batch's transaction, so a split
+ * batch commits (with its checkpoint) as one. */
+static const char TRY_BEGIN[] = "SAVEPOINT pgmap_batch";
+static const char TRY_COMMIT[] = "RELEASE SAVEPOINT pgmap_batch";
+static const char TRY_ROLLBACK[] = "ROLLBACK TO SAVEPOINT pgmap_batch; RELEASE SAVEPOINT pgmap_batch";
 
 /* Runs one statement (or, when want is PGRES_TUPLES_OK, the prepared
  * statement of that name); on failure fills f and returns 1 (a refusal of
@@ -132,13 +134,12 @@ static int copy_rows(Loader *L, const PlanTable *t, const Batch *b, size_t lo, s
     return rc;
 }
 
-/* One attempt at rows [lo, hi) as one transaction. */
+/* One attempt at rows [lo, hi), in a savepoint. */
 static int try_rows(Loader *L, const PlanTable *t, const Batch *b, size_t lo, size_t hi,
                     TableStats *st, Refusal *f, PgmError *e)
 {
-    int d = L->in_tx ? 1 : 0;
     long copied = 0, ins = 0, upd = 0;
-    if (step(L, TX_BEGIN[d], PGRES_COMMAND_OK, NULL, f, e) != 0)
+    if (step(L, TRY_BEGIN, PGRES_COMMAND_OK, NULL, f, e) != 0)
         return -1;
     int rc = 0;
     if (t->stage_name) {
@@ -160,9 +161,9 @@ static int try_rows(Loader *L, const PlanTable *t, const Batch *b, size_t lo, si
         ins = copied;
     }
     if (rc == 0)
-        rc = step(L, TX_COMMIT[d], PGRES_COMMAND_OK, NULL, f, e);
+        rc = step(L, TRY_COMMIT, PGRES_COMMAND_OK, NULL, f, e);
     if (rc != 0) {
-        PGresult *r = PQexec(L->c, TX_ROLLBACK[d]);
+        PGresult *r = PQexec(L->c, TRY_ROLLBACK);
         PQclear(r);
         return rc;
     }
@@ -246,10 +247,17 @@ static int send_range(Loader *L, const PlanTable *t, const Batch *b, size_t lo, 
 
 int loader_flush(Loader *L, const PlanTable *t, Batch *b, TableStats *st, PgmError *e)
 {
-    if (b->nrows == 0)
+    if (b->nrows == 0 && !L->checkpoint)
         return PGM_OK;
     st->bytes += (double)b->data.len;
-    int rc = send_range(L, t, b, 0, b->nrows, st, e);
+    int rc = L->in_tx ? PGM_OK : pg_exec(L->c, "BEGIN", e);
+    if (rc == PGM_OK)
+        rc = send_range(L, t, b, 0, b->nrows, st, e);
+    /* the checkpoint commits with the rows it describes */
+    if (rc == PGM_OK && L->checkpoint)
+        rc = L->checkpoint(L->checkpoint_arg, t, st, e);
+    if (!L->in_tx)
+        rc = rc == PGM_OK ? pg_exec(L->c, "COMMIT", e) : (pg_exec(L->c, "ROLLBACK", &(PgmError){0}), rc);
     batch_clear(b);
     return rc;
 }

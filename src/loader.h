@@ -2,8 +2,8 @@
  *
  * A Batch holds COPY text rows (bounded by rows and bytes) with, for each
  * row, the JSON that names it in the rejects file.  loader_flush() sends
- * the batch as one transaction (a savepoint when the whole run is one
- * transaction: a dry run, or a run whose ddl file created the tables);
+ * the batch as one transaction (a savepoint when a transaction is already
+ * open, see Loader.in_tx), with the state checkpoint;
  * when the database refuses it for a data reason (SQLSTATE classes 21, 22,
  * 23), the batch is split in halves until each refused row is alone, and
  * those rows are rejected with their SQLSTATE and constraint. */
@@ -29,12 +29,20 @@ void batch_clear(Batch *b);
 /* Marks the end of the row just appended to data, with its key JSON. */
 void batch_commit_row(Batch *b, const char *key_json);
 
+/* Called inside each batch's transaction, after its rows: the state
+ * checkpoint, so it commits with exactly the rows it describes. */
+typedef int (*CheckpointFn)(void *arg, const PlanTable *t, const TableStats *st, PgmError *e);
+
 typedef struct Loader {
     PGconn *c;
-    int in_tx;                /* the run is one transaction (dry run, or the ddl
-                               * file created the tables): batches are savepoints */
+    int in_tx;                /* a transaction is open around the batches (a dry run, a
+                               * sync, a table without a resumable order, or
+                               * --single-transaction): batches are savepoints in it;
+                               * else each batch is its own transaction */
     RejectLog *rejects;
     Report *report;
+    CheckpointFn checkpoint;  /* NULL = none */
+    void *checkpoint_arg;
 } Loader;
 
 /* Creates the staging table when the plan uses one. */

@@ -19,9 +19,26 @@ const Command pgmap_commands[] = {
             "  --dry-run           do everything in a transaction that is rolled back\n"
             "  --batch N           rows per batch (overrides batch:)\n"
             "  --rejects FILE      where rejected rows go (JSON lines)\n"
+            "  --restart           forget an unfinished run and start over\n"
+            "  --single-transaction  the whole run in one transaction (no resuming)\n"
             "  -v, --verbose       progress on stderr\n"
-            "  -q, --quiet         no summary unless something failed",
-     "pgmap run MAPPING " COMMON_OPTS " [--dry-run] [--batch N] [--rejects FILE] [-v|-q]", cmd_run},
+            "  -q, --quiet         no summary unless something failed\n"
+            "A run that died is resumed by running it again (see pgmap status).",
+     "pgmap run MAPPING " COMMON_OPTS " [--dry-run] [--batch N] [--rejects FILE] [--restart] "
+     "[--single-transaction] [-v|-q]", cmd_run},
+    {"sync", "Carries the source's inserts, updates and deletes into a target that a run\n"
+             "loaded: tables with a cursor read only the rows past their mark; the others\n"
+             "are compared by checksums, and only differing buckets are read row by row.\n"
+             "One transaction.\n"
+             "  --batch N           rows per batch\n"
+             "  --rejects FILE      where rejected rows go (JSON lines)\n"
+             "  -v, --verbose       progress on stderr\n"
+             "  -q, --quiet         no summary unless something failed",
+     "pgmap sync MAPPING " COMMON_OPTS " [--batch N] [--rejects FILE] [-v|-q]", cmd_sync},
+    {"status", "Shows the mapping's run history, the checkpoints of its current or last run\n"
+               "and its sync cursors, from the target's pgmap schema.\n"
+               "  --limit N           runs shown (default 20)",
+     "pgmap status MAPPING [--target CONNINFO] [--limit N]", cmd_status},
     {"check", "Validates the mapping and its references against the source and target\n"
               "catalogs. Writes nothing.",
      "pgmap check MAPPING " COMMON_OPTS, cmd_check},

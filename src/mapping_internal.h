@@ -52,4 +52,12 @@ const char *resolve_path(Ctx *c, const char *p);
 int has_scheme(const char *s);
 void set_str(Ctx *c, const char *key, const YNode *v, const char **out, Pos *pos);
 
+/* mapping_sync.c: keys used by pgmap sync and the state schema. */
+void key_name(Ctx *c, void *o, const YNode *v);
+void key_cursor(Ctx *c, void *o, const YNode *v);
+void key_lookback(Ctx *c, void *o, const YNode *v);
+void key_deletes(Ctx *c, void *o, const YNode *v);
+void key_mark_column(Ctx *c, void *o, const YNode *v);
+void check_sync_keys(Ctx *c, const TableMap *t);
+
 #endif

@@ -194,6 +194,10 @@ static const KeyDef table_keys[] = {
     {"on_error", K_SCALAR | K_NULL, tab_on_error},
     {"reject_limit", K_SCALAR, tab_reject_limit},
     {"skip", K_SCALAR, tab_skip},
+    {"cursor", K_SCALAR, key_cursor},
+    {"lookback", K_SCALAR, key_lookback},
+    {"deletes", K_SCALAR, key_deletes},
+    {"mark_column", K_SCALAR, key_mark_column},
 };
 
 /* Source selection is per concrete table: a glob naming a source would
@@ -240,6 +244,11 @@ static void load_table(Ctx *c, TableMap *t, const YNode *k, const YNode *v)
         return;
     }
     check_table(c, t);
+    if (!t->is_glob)
+        check_sync_keys(c, t);
+    else if (t->cursor)
+        diag_error(c->d, t->cursor_pos.line, t->cursor_pos.col,
+                   "cursor: not allowed in glob \"%s\" (a cursor names one table's column)", t->target);
 }
 
 static void top_tables(Ctx *c, void *o, const YNode *v)
@@ -332,6 +341,7 @@ static void top_reject_limit(Ctx *c, void *o, const YNode *v)
 
 static const KeyDef top_keys[] = {
     {"version", K_SCALAR, top_version},
+    {"name", K_SCALAR, key_name},
     {"source", K_SCALAR, top_source},
     {"target", K_SCALAR, top_target},
     {"schema", K_SCALAR, top_schema},

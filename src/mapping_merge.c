@@ -97,6 +97,20 @@ static void overlay(TableMap *r, const TableMap *o, int from_glob)
         r->reject_limit = o->reject_limit;
     if (o->skip >= 0)
         r->skip = o->skip;
+    if (o->deletes) {
+        r->deletes = o->deletes;
+        r->deletes_pos = o->deletes_pos;
+    }
+    if (o->mark_column) {
+        r->mark_column = o->mark_column;
+        r->mark_pos = o->mark_pos;
+    }
+    if (o->lookback) {
+        r->lookback = o->lookback;
+        r->lookback_pos = o->lookback_pos;
+        r->lookback_num = o->lookback_num;
+        r->lookback_is_duration = o->lookback_is_duration;
+    }
     for (size_t i = 0; i < o->ncols; i++) {
         ColumnMap *rc = NULL;
         for (size_t j = 0; j < r->ncols && !rc; j++)

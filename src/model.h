@@ -37,6 +37,13 @@ typedef enum OnError {
     ONERR_ABORT     /* roll back the batch and stop the run */
 } OnError;
 
+typedef enum DeletePolicy {
+    DEL_UNSET = 0,
+    DEL_DELETE,     /* sync deletes target rows whose source row is gone (default) */
+    DEL_IGNORE,     /* sync leaves them */
+    DEL_MARK        /* sync sets the table's mark_column (true, or now() for a timestamp) */
+} DeletePolicy;
+
 typedef struct Pos { int line, col; } Pos;
 
 typedef struct ColumnMap {
@@ -80,6 +87,17 @@ typedef struct TableMap {
     OnError on_error;
     long reject_limit;    /* -1 = unset; 0 = any reject fails the run */
     int skip;             /* `skip: true`: not loaded */
+    /* pgmap sync (sync.c) */
+    const char *cursor;   /* source column that grows when a row is written; NULL = none */
+    Pos cursor_pos;
+    const char *lookback; /* as written: a number (cursor units) or "N seconds|minutes|hours|days|weeks" */
+    Pos lookback_pos;
+    double lookback_num;  /* the number, or the duration in seconds */
+    int lookback_is_duration;
+    DeletePolicy deletes;
+    Pos deletes_pos;
+    const char *mark_column; /* target column set by deletes: mark */
+    Pos mark_pos;
 } TableMap;
 
 typedef struct Mapping {
@@ -87,6 +105,8 @@ typedef struct Mapping {
     const char *file;     /* path as given */
     const char *dir;      /* directory of the file: relative paths resolve here */
     int version;
+    const char *name;     /* identity in the target's pgmap state schema; default: file name stem */
+    Pos name_pos;
     const char *source;   /* SQLite path or URI (sqlite:PATH, postgresql://...) */
     Pos source_pos;
     const char *target;   /* libpq connection string or URI; NULL = PG* env */

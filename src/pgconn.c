@@ -3,6 +3,7 @@
 #include "pgconn.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* libpq error messages span lines; pgmap prints one line per failure. */
@@ -110,6 +111,18 @@ PGresult *pg_query(PGconn *c, const char *sql, int nparams, const char *const *p
         return NULL;
     }
     return r;
+}
+
+long pg_command(PGconn *c, const char *sql, int nparams, const char *const *params, PgmError *e)
+{
+    PGresult *r = PQexecParams(c, sql, nparams, NULL, params, NULL, NULL, 0);
+    if (!result_ok(c, r, PGRES_COMMAND_OK, e)) {
+        PQclear(r);
+        return -1;
+    }
+    long n = atol(PQcmdTuples(r));
+    PQclear(r);
+    return n;
 }
 
 void pg_quote_ident(PGconn *c, Buf *b, const char *ident)

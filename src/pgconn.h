@@ -23,6 +23,9 @@ int pg_exec(PGconn *c, const char *sql, PgmError *e);
 PGresult *pg_query(PGconn *c, const char *sql, int nparams, const char *const *params, PgmError *e);
 
 /* Appends the quoted identifier (PQescapeIdentifier) to b. */
+/* Runs a statement with parameters that returns no rows; returns the rows
+ * it affected, or -1 with e set. */
+long pg_command(PGconn *c, const char *sql, int nparams, const char *const *params, PgmError *e);
 void pg_quote_ident(PGconn *c, Buf *b, const char *ident);
 /* Appends "schema"."name". */
 void pg_quote_qualified(PGconn *c, Buf *b, const char *schema, const char *name);

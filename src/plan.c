@@ -85,12 +85,40 @@ int plan_prepare_target(const Mapping *m, PGconn *c, Diags *d, TargetPrep *prep,
     return PGM_OK;
 }
 
+int plan_prepare_resume(const Mapping *m, char *const *created, size_t ncreated,
+                        TargetPrep *prep, PgmError *e)
+{
+    memset(prep, 0, sizeof *prep);
+    if (ncreated == 0)
+        return PGM_OK;
+    if (!m->ddl) {
+        err_set(e, "the unfinished run created its tables with a ddl file whose after-load part "
+                   "has not run, and the mapping names no ddl file now; restore ddl: or start "
+                   "over with pgmap run --restart");
+        return PGM_FAIL;
+    }
+    char *sql = NULL;
+    if (read_file(m->ddl, &sql, NULL, e) != PGM_OK)
+        return PGM_FAIL;
+    prep->ddl = xcalloc(1, sizeof *prep->ddl);
+    int rc = ddl_script_parse(sql, m->ddl, prep->ddl, e);
+    free(sql);
+    prep->created = xcalloc(ncreated + 1, sizeof *prep->created);
+    for (size_t i = 0; i < ncreated; i++)
+        prep->created[prep->ncreated++] = xstrdup(created[i]);
+    if (rc != PGM_OK)
+        target_prep_free(prep);
+    return rc;
+}
+
 /* ---- source side ---- */
 
 static void srcshape_free(SrcShape *s)
 {
     reader_free_names(s->names, s->n);
     reader_free_names(s->pk, s->npk);
+    free(s->rowid);
+    free(s->text);
     memset(s, 0, sizeof *s);
 }
 
@@ -130,11 +158,25 @@ static int shape_from_table(Reader *src, const TableMap *t, char **stored, SrcSh
     s->n = st.ncols;
     s->names = xcalloc(st.ncols ? st.ncols : 1, sizeof *s->names);
     s->pk = xcalloc(st.ncols ? st.ncols : 1, sizeof *s->pk);
+    Buf text;
+    buf_init(&text);
     for (size_t i = 0; i < st.ncols; i++) {
         s->names[i] = xstrdup(st.cols[i].name);
-        if (st.cols[i].pk_index > 0 && (size_t)st.cols[i].pk_index <= st.ncols)
-            s->pk[s->npk++] = xstrdup(st.cols[i].name);
+        buf_printf(&text, "%s%s %s", i ? ", " : "", st.cols[i].name, st.cols[i].decl_type);
+        if (st.cols[i].pk_index > 0 && (size_t)st.cols[i].pk_index <= st.ncols) {
+            s->npk++;
+            s->pk_is_rowid = ascii_casecmp(st.cols[i].decl_type, "INTEGER") == 0;
+        }
     }
+    s->pk_is_rowid = s->pk_is_rowid && s->npk == 1 && st.rowid_name;
+    /* In key order: pragma's pk is the 1-based position in the key. */
+    for (size_t k = 1, n = 0; k <= s->npk; k++)
+        for (size_t i = 0; i < st.ncols; i++)
+            if ((size_t)st.cols[i].pk_index == k)
+                s->pk[n++] = xstrdup(st.cols[i].name);
+    s->rowid = st.rowid_name ? xstrdup(st.rowid_name) : NULL;
+    buf_printf(&text, "%s", st.rowid_name ? "" : " (no rowid)");
+    s->text = buf_steal(&text);
     *stored = xstrdup(st.name);
     srctable_free(&st);
     return PGM_OK;
@@ -318,7 +360,8 @@ static void note_dropped(PlanTable *t, const SrcShape *s)
 static int compile_columns(ColCtx *x)
 {
     PlanTable *t = x->t;
-    x->cap = t->tgt.ncols + x->tm->ncols + x->shape->n + 1;
+    /* + 2: the rowid and the cursor may be selected besides the columns */
+    x->cap = t->tgt.ncols + x->tm->ncols + x->shape->n + 3;
     t->src_cols = xcalloc(x->cap, sizeof *t->src_cols);
     t->cols = xcalloc(t->tgt.ncols ? t->tgt.ncols : 1, sizeof *t->cols);
     size_t before = x->d->errors;
@@ -367,12 +410,15 @@ static int compile_table(Plan *p, const TableMap *tm, PlanTable *t, Reader *src,
         return rc == SHAPE_ERROR ? -2 : PGM_FAIL;
     }
     t->source_label = stored ? stored : xstrdup("query");
+    t->shape = xstrdup(shape.text ? shape.text : "query");
     ColCtx x = {p, c, tm, t, &shape, d, 0};
     rc = compile_columns(&x);
     if (rc == PGM_OK)
         rc = choose_key_and_mode(&x);
-    if (rc == PGM_OK)
+    if (rc == PGM_OK) {
         choose_reject_ids(&x);
+        plan_choose_order(&x);
+    }
     srcshape_free(&shape);
     if (rc != PGM_OK)
         return PGM_FAIL;
@@ -415,8 +461,11 @@ int plan_compile(const Mapping *m, Reader *src, PGconn *c, Diags *d, TargetPrep 
         return PGM_FAIL;
     }
     plan_sort(p, d);
-    for (size_t i = 0; i < p->n; i++)
+    for (size_t i = 0; i < p->n; i++) {
         plan_build_sql(&p->tables[i], i, src, c);
+        plan_build_resume_sql(&p->tables[i], src);
+        plan_fingerprint(&p->tables[i]);
+    }
     *out = p;
     return PGM_OK;
 }
@@ -441,6 +490,10 @@ void plan_free(Plan *p)
         free(t->stage_sql);
         free(t->merge_sql);
         free(t->truncate_sql);
+        free(t->order_src);
+        free(t->resume_sql);
+        free(t->cursor_sql);
+        free(t->shape);
     }
     free(p->tables);
     TargetPrep prep = {p->ddl, p->created, p->ncreated};

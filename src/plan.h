@@ -59,6 +59,14 @@ typedef struct PlanTable {
     LoadMode later_mode;     /* when created and its key comes after the load: the mode
                               * the mapping asks for, used from the next run on (mode is
                               * insert now); else MODE_UNSET */
+    /* Resuming and sync (plan_resume.c) */
+    int *order_src;          /* source row indexes of a total order: rowid or primary key */
+    size_t norder;           /* 0 = none known (a query): the table loads in one transaction */
+    char *resume_sql;        /* src_sql continuing after a position (placeholders 1..norder) */
+    int cursor_src;          /* source row index of the sync cursor, -1 = none */
+    char *cursor_sql;        /* src_sql from a mark on (placeholder 1), by cursor then order */
+    char *shape;             /* the source table's columns as text ("query" for a query) */
+    char fingerprint[33];    /* md5 of everything that decides the rows loaded */
 } PlanTable;
 
 typedef struct Plan {
@@ -87,6 +95,12 @@ typedef struct TargetPrep {
  * tables without a DDL file are reported at their position by
  * plan_compile. */
 int plan_prepare_target(const Mapping *m, PGconn *c, Diags *d, TargetPrep *prep, PgmError *e);
+
+/* Resuming a run whose ddl file created the tables (listed in created)
+ * and whose after part is still pending: reads the ddl file without
+ * running anything, so the plan treats those tables as new. */
+int plan_prepare_resume(const Mapping *m, char *const *created, size_t ncreated,
+                        TargetPrep *prep, PgmError *e);
 
 /* Compiles m against both catalogs.  Reference problems (missing tables or
  * columns, NOT NULL columns with nothing to fill them, keys without a

@@ -11,6 +11,9 @@ typedef struct SrcShape {
     size_t n;
     char **pk;        /* source primary key columns, for reject ids */
     size_t npk;
+    char *rowid;      /* the source's rowid name (SQLite tables), NULL when none */
+    int pk_is_rowid;  /* the primary key is one INTEGER column: the rowid itself */
+    char *text;       /* columns and declared types as text: the shape the state records */
 } SrcShape;
 
 /* What the per-table compile steps share. */
@@ -38,5 +41,12 @@ void plan_build_sql(PlanTable *t, size_t index, const Reader *src, PGconn *c);
 /* Sorts p->tables parents-first by the target's foreign keys; warns about
  * cycles (kept in file order) in d. */
 void plan_sort(Plan *p, Diags *d);
+
+/* plan_resume.c: the order that makes a table resumable (rowid or the
+ * source's primary key) and the cursor; then the statements that use them,
+ * and the table's fingerprint. */
+void plan_choose_order(ColCtx *x);
+void plan_build_resume_sql(PlanTable *t, const Reader *src);
+void plan_fingerprint(PlanTable *t);
 
 #endif

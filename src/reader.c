@@ -63,5 +63,6 @@ void srctable_free(SrcTable *t)
     }
     free(t->cols);
     free(t->name);
+    free(t->rowid_name);
     memset(t, 0, sizeof *t);
 }

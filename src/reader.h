@@ -21,6 +21,8 @@ typedef struct SrcTable {
     SrcColumn *cols;
     size_t ncols;
     int has_rowid;      /* SQLite: an implicit rowid exists for ordering */
+    char *rowid_name;   /* then: the name that reaches it here (rowid, _rowid_ or oid,
+                         * the first that no column shadows); NULL when all are shadowed */
 } SrcTable;
 
 typedef struct Reader Reader;   /* opaque, per source kind */
@@ -48,6 +50,14 @@ typedef struct ReaderOps {
     /* Fetches the next row into row[0..ncolumns): returns 1 with a row, 0
      * at the end, -1 on error.  Values borrow memory until the next call. */
     int (*next)(Cursor *c, Value *row, PgmError *e);
+    /* Binds values to a prepared query's placeholders (written with
+     * placeholder()), before the first next(). */
+    int (*bind)(Cursor *c, const Value *params, size_t n, PgmError *e);
+    /* Appends the n-th (1-based) parameter placeholder in the source's SQL. */
+    void (*placeholder)(Buf *b, int n);
+    /* Starts one read snapshot that lasts until close, so every query sees
+     * the same data (sync reads a table twice; tables must agree). */
+    int (*snapshot)(Reader *r, PgmError *e);
     void (*cursor_close)(Cursor *c);
 } ReaderOps;
 

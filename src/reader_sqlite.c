@@ -128,6 +128,44 @@ static char *sqlite_find_table(SqliteReader *r, const char *table)
     return found;
 }
 
+static int shadowed(const SrcTable *t, const char *name)
+{
+    for (size_t i = 0; i < t->ncols; i++)
+        if (ascii_casecmp(t->cols[i].name, name) == 0)
+            return 1;
+    return 0;
+}
+
+/* Tables (not views, not WITHOUT ROWID) have a rowid: the cheapest total
+ * order there is, which resuming uses.  It must be written unquoted: a
+ * double-quoted "rowid" that names no column is a string literal. */
+static void find_rowid(SqliteReader *r, SrcTable *t)
+{
+    static const char *const names[] = {"rowid", "_rowid_", "oid"};
+    sqlite3_stmt *st = NULL;
+    int is_table = 0;
+    if (sqlite3_prepare_v2(r->db, "SELECT type = 'table' FROM sqlite_schema WHERE name = ?1", -1, &st,
+                           NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
+        is_table = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+    }
+    sqlite3_finalize(st);
+    for (size_t i = 0; is_table && i < 3 && !t->rowid_name; i++) {
+        if (shadowed(t, names[i]))
+            continue;
+        Buf b;
+        buf_init(&b);
+        buf_printf(&b, "SELECT %s FROM ", names[i]);
+        sqlite_quote_ident(&b, t->name);
+        st = NULL;
+        if (sqlite3_prepare_v2(r->db, b.data, -1, &st, NULL) == SQLITE_OK)
+            t->rowid_name = xstrdup(names[i]);
+        sqlite3_finalize(st);
+        buf_free(&b);
+    }
+    t->has_rowid = t->rowid_name != NULL;
+}
+
 static int sqlite_describe(Reader *base, const char *table, SrcTable *out, PgmError *e)
 {
     SqliteReader *r = (SqliteReader *)base;
@@ -146,7 +184,6 @@ static int sqlite_describe(Reader *base, const char *table, SrcTable *out, PgmEr
     }
     memset(out, 0, sizeof *out);
     out->name = name;
-    out->has_rowid = 1;
     size_t cap = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (sqlite3_column_int(st, 4) == 1)
@@ -168,6 +205,7 @@ static int sqlite_describe(Reader *base, const char *table, SrcTable *out, PgmEr
         srctable_free(out);
         return PGM_FAIL;
     }
+    find_rowid(r, out);
     return 1;
 }
 
@@ -233,6 +271,46 @@ static int sqlite_next(Cursor *c, Value *row, PgmError *e)
     return 1;
 }
 
+static int sqlite_bind(Cursor *c, const Value *params, size_t n, PgmError *e)
+{
+    for (size_t i = 0; i < n; i++) {
+        const Value *v = &params[i];
+        int idx = (int)i + 1, rc;
+        switch (v->kind) {
+        case VAL_INT: case VAL_BOOL: rc = sqlite3_bind_int64(c->stmt, idx, v->i); break;
+        case VAL_REAL: rc = sqlite3_bind_double(c->stmt, idx, v->d); break;
+        case VAL_TEXT: rc = sqlite3_bind_text(c->stmt, idx, v->s, (int)v->len, SQLITE_TRANSIENT); break;
+        case VAL_BLOB: rc = sqlite3_bind_blob(c->stmt, idx, v->s, (int)v->len, SQLITE_TRANSIENT); break;
+        default: rc = sqlite3_bind_null(c->stmt, idx); break;
+        }
+        if (rc != SQLITE_OK) {
+            err_set(e, "source %s: binding parameter %d: %s", c->r->path, idx, sqlite3_errmsg(c->r->db));
+            return PGM_FAIL;
+        }
+    }
+    return PGM_OK;
+}
+
+static void sqlite_placeholder(Buf *b, int n)
+{
+    buf_printf(b, "?%d", n);
+}
+
+/* A read transaction: with WAL the snapshot costs writers nothing; with a
+ * rollback journal it holds a SHARED lock, so the application's writes
+ * wait until pgmap closes the source (documented in pgmap.1). */
+static int sqlite_snapshot(Reader *base, PgmError *e)
+{
+    SqliteReader *r = (SqliteReader *)base;
+    char *msg = NULL;
+    if (sqlite3_exec(r->db, "BEGIN; SELECT count(*) FROM sqlite_schema", NULL, NULL, &msg) != SQLITE_OK) {
+        err_set(e, "source %s: starting a read snapshot: %s", r->path, msg ? msg : "?");
+        sqlite3_free(msg);
+        return PGM_FAIL;
+    }
+    return PGM_OK;
+}
+
 static void sqlite_cursor_close(Cursor *c)
 {
     if (!c)
@@ -253,4 +331,7 @@ const ReaderOps reader_sqlite_ops = {
     .column_name = sqlite_column_name,
     .next = sqlite_next,
     .cursor_close = sqlite_cursor_close,
+    .bind = sqlite_bind,
+    .placeholder = sqlite_placeholder,
+    .snapshot = sqlite_snapshot,
 };

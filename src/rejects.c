@@ -1,6 +1,8 @@
 /* rejects.c - writes the rejects file (see rejects.h). */
 #include "rejects.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,8 @@ struct RejectLog {
     FILE *f;
     long count;
     Buf line;
+    long bytes;      /* the file's length as far as pgmap wrote it */
+    int resumed;     /* continuing an interrupted run's file: append, never remove */
 };
 
 RejectLog *rejects_open(const char *path)
@@ -39,7 +43,7 @@ int rejects_write(RejectLog *l, const Reject *r, PgmError *e)
     if (!l->path)
         return PGM_OK;
     if (!l->f) {
-        l->f = fopen(l->path, "w");
+        l->f = fopen(l->path, l->resumed ? "a" : "w");
         if (!l->f) {
             err_set(e, "rejects file %s: %s", l->path, strerror(errno));
             return PGM_FAIL;
@@ -63,7 +67,30 @@ int rejects_write(RejectLog *l, const Reject *r, PgmError *e)
         err_set(e, "rejects file %s: %s", l->path, strerror(errno));
         return PGM_FAIL;
     }
+    l->bytes += (long)b->len;
     return PGM_OK;
+}
+
+RejectLog *rejects_resume(const char *path, long offset)
+{
+    RejectLog *l = rejects_open(path);
+    struct stat sb;
+    if (path && offset >= 0 && stat(path, &sb) == 0) {
+        /* rows rejected after the last committed batch are read again:
+         * cut the lines they left so each reject is written once */
+        if (sb.st_size > offset && truncate(path, offset) != 0)
+            offset = (long)sb.st_size;
+        l->bytes = sb.st_size < offset ? (long)sb.st_size : offset;
+        l->resumed = l->bytes > 0;
+    }
+    return l;
+}
+
+long rejects_offset(RejectLog *l)
+{
+    if (l && l->f)
+        fflush(l->f);   /* the offset goes into a commit: the lines must be on disk first */
+    return l ? l->bytes : 0;
 }
 
 long rejects_count(const RejectLog *l)
@@ -73,7 +100,7 @@ long rejects_count(const RejectLog *l)
 
 const char *rejects_path(const RejectLog *l)
 {
-    return l && l->f ? l->path : NULL;
+    return l && (l->f || l->resumed) ? l->path : NULL;
 }
 
 int rejects_close(RejectLog *l, PgmError *e)
@@ -85,7 +112,7 @@ int rejects_close(RejectLog *l, PgmError *e)
         err_set(e, "rejects file %s: %s", l->path, strerror(errno));
         rc = PGM_FAIL;
     }
-    if (!l->f && l->path && l->count == 0)
+    if (!l->f && l->path && l->count == 0 && !l->resumed)
         unlink(l->path);   /* a file from an earlier run must not outlive a clean one */
     buf_free(&l->line);
     free(l->path);

@@ -27,6 +27,11 @@ RejectLog *rejects_open(const char *path);
 int rejects_write(RejectLog *l, const Reject *r, PgmError *e);
 long rejects_count(const RejectLog *l);
 const char *rejects_path(const RejectLog *l);
+/* Continues an interrupted run's file: cuts it to offset (what the last
+ * committed batch had written), then appends. */
+RejectLog *rejects_resume(const char *path, long offset);
+/* Bytes written so far (flushed to the file): recorded with each batch. */
+long rejects_offset(RejectLog *l);
 /* Closes; removes an existing file when nothing was rejected. */
 int rejects_close(RejectLog *l, PgmError *e);
 

@@ -107,6 +107,15 @@ long report_total(const Report *r, int which)
     return n;
 }
 
+static void print_row(const Report *r, const TableStats *s, int w, FILE *out)
+{
+    fprintf(out, "%-*s %10ld %12ld %12ld", w, s->table, s->read, s->inserted, s->updated);
+    if (r->sync)
+        fprintf(out, " %10ld", s->deleted);
+    fprintf(out, " %10ld %9ld %7ld %8.2f %8.2f\n", s->unchanged, s->rejected, s->nulled, s->seconds,
+            s->bytes / 1e6);
+}
+
 static void print_table(const Report *r, FILE *out)
 {
     const char *ins = r->dry_run ? "would insert" : "inserted";
@@ -115,22 +124,24 @@ static void print_table(const Report *r, FILE *out)
     for (size_t i = 0; i < r->ntables; i++)
         if (r->tables[i].table && strlen(r->tables[i].table) > w)
             w = strlen(r->tables[i].table);
-    fprintf(out, "%-*s %10s %12s %12s %10s %9s %7s %8s %8s\n", (int)w, "table", "read", ins, upd,
-            "unchanged", "rejected", "nulled", "seconds", "MB");
+    fprintf(out, "%-*s %10s %12s %12s", (int)w, "table", "read", ins, upd);
+    if (r->sync)
+        fprintf(out, " %10s", "deleted");
+    fprintf(out, " %10s %9s %7s %8s %8s\n", "unchanged", "rejected", "nulled", "seconds", "MB");
     TableStats tot = {.table = "total"};
-    for (size_t i = 0; i <= r->ntables; i++) {
-        const TableStats *s = i < r->ntables ? &r->tables[i] : &tot;
+    for (size_t i = 0; i < r->ntables; i++) {
+        const TableStats *s = &r->tables[i];
         if (!s->table)
             continue;
-        fprintf(out, "%-*s %10ld %12ld %12ld %10ld %9ld %7ld %8.2f %8.2f\n", (int)w, s->table,
-                s->read, s->inserted, s->updated, s->unchanged, s->rejected, s->nulled,
-                s->seconds, s->bytes / 1e6);
-        if (i < r->ntables) {
-            tot.read += s->read; tot.inserted += s->inserted; tot.updated += s->updated;
-            tot.unchanged += s->unchanged; tot.rejected += s->rejected; tot.nulled += s->nulled;
-            tot.seconds += s->seconds; tot.bytes += s->bytes;
-        }
+        print_row(r, s, (int)w, out);
+        tot.read += s->read; tot.inserted += s->inserted; tot.updated += s->updated;
+        tot.unchanged += s->unchanged; tot.rejected += s->rejected; tot.nulled += s->nulled;
+        tot.deleted += s->deleted; tot.seconds += s->seconds; tot.bytes += s->bytes;
     }
+    print_row(r, &tot, (int)w, out);
+    for (size_t i = 0; i < r->ntables; i++)
+        if (r->tables[i].table && r->tables[i].note)
+            fprintf(out, "  %s: %s\n", r->tables[i].table, r->tables[i].note);
 }
 
 static void print_problem(const Problem *p, FILE *out)

@@ -17,6 +17,8 @@
 typedef struct TableStats {
     const char *table;     /* label, borrowed from the plan */
     long read, inserted, updated, unchanged, rejected, nulled;
+    long deleted;          /* sync: target rows whose source row is gone (deleted or marked) */
+    const char *note;      /* static text or NULL: "finished in an earlier run", ... */
     double seconds;
     double bytes;          /* COPY data sent */
 } TableStats;
@@ -43,6 +45,7 @@ typedef struct Report {
     Problem *problems;
     size_t nproblems, cap;
     int dry_run;
+    int sync;              /* print the deleted column */
     double seconds;
     long ddl_after;        /* statements of the ddl file's after part run */
     long ddl_skipped;      /* of those, optional ones the target refused */

@@ -18,7 +18,7 @@ sqlite3 "$DB" <"$FIX/ddl_after.sql"
 
 # fresh: start from an empty target and pristine copies of the fixtures.
 fresh() {
-    pg_psql -c "DROP SCHEMA IF EXISTS lib CASCADE" >/dev/null 2>&1
+    pg_psql -c "DROP SCHEMA IF EXISTS lib CASCADE; DROP SCHEMA IF EXISTS pgmap CASCADE" >/dev/null 2>&1
     cp "$FIX/ddl_after.yaml" "$FIX/ddl_after.ddl" "$W/"
 }
 # pgmap_run ARGS...: pgmap run on the copied mapping.
@@ -79,10 +79,11 @@ run_pgmap explain "$W/ddl_after.yaml" --source "$DB"
 like "$(cat "$OUT")" 'lib.author  \(mode upsert, key \(id\)' "second run: author is upserted by its primary key"
 like "$(cat "$OUT")" 'lib.book  \(mode upsert, key \(id\), batch' "second run: book is upserted by its declared key"
 
-# 5. a mandatory after-load statement that the data violates: exit 2, nothing left
+# 5. a mandatory after-load statement that the data violates, in a run that
+#    is one transaction (--single-transaction): exit 2, nothing left
 fresh
 echo 'ALTER TABLE lib.book ADD CONSTRAINT book_one_per_author UNIQUE (author_id);' >>"$W/ddl_after.ddl"
-pgmap_run
+pgmap_run --single-transaction
 is "$STATUS" 2 "failing mandatory after-load statement: exit 2"
 like "$(cat "$ERR")" "^pgmap: error: ddl $W/ddl_after.ddl:34: could not create unique index \"book_one_per_author\"" \
     "the error names the file and line and gives PostgreSQL's message"
@@ -95,6 +96,28 @@ pgmap_run --dry-run
 is "$STATUS" 2 "dry run with a failing after-load statement: exit 2"
 like "$(cat "$ERR")" "ddl $W/ddl_after.ddl:34: could not create unique index" "dry run names the statement"
 is "$(lib_objects)" "0" "dry run left nothing behind"
+
+# 6b. the same in a normal run: the loaded batches are committed and kept,
+#     the run stays unfinished with its after part pending; once the ddl
+#     file is fixed, the next run only runs the after part
+fresh
+echo 'ALTER TABLE lib.book ADD CONSTRAINT book_one_per_author UNIQUE (author_id);' >>"$W/ddl_after.ddl"
+pgmap_run
+is "$STATUS" 2 "normal run, failing after-load statement: exit 2"
+like "$(cat "$OUT")" 'committed batches are kept: `pgmap run .*` continues from them' "the run says how to go on"
+is "$(pg_psql -c "SELECT count(*) FROM lib.book")" "4" "the loaded rows are kept"
+is "$(constraints)" "book_title_check" "only the before part's CHECK exists: no key was made"
+run_pgmap status "$W/ddl_after.yaml"
+like "$(cat "$OUT")" "is unfinished \(the ddl file's after part is pending\)" "status: the after part is pending"
+like "$(cat "$OUT")" '  [0-9]+ +run +failed .*could not create unique index' "status: the failed run and why"
+cp "$FIX/ddl_after.ddl" "$W/"
+pgmap_run
+is "$STATUS" 0 "the fixed ddl file: the next run exits 0"
+[ "$STATUS" = 0 ] || diag "$(cat "$ERR")"
+like "$(cat "$OUT")" 'finished in an earlier run: skipped' "finished tables are skipped"
+is "$(total_of 2)" "7" "the counts are the whole run's"
+is "$(constraints)" "$ALL_CONSTRAINTS" "the after part ran"
+is "$(pg_psql -c "SELECT count(*) FROM lib.book")" "4" "no row twice"
 
 # 7. an optional after-load statement that fails: a warning, exit 1, the rest applied
 fresh
