@@ -130,6 +130,8 @@ static int canon_textual(const PgType *t, const char *s, size_t len, Buf *out)
 {
     if (!utf8_valid(s, len) || memchr(s, '\0', len))
         return 0;
+    if (t->kind == PT_TEXT && strcmp(t->name, "name") == 0 && len > 63)
+        return 0; /* name keeps 63 bytes (NAMEDATALEN - 1) */
     size_t n = utf8_charlen(s, len);
     if (t->kind != PT_TEXT && t->length >= 0 && n > (size_t)t->length) {
         size_t keep = char_bytes(s, len, (size_t)t->length);
@@ -194,7 +196,7 @@ static int canon_infinity(const char *s, size_t len, Buf *out)
 static void put_utc(Buf *out, const TimeParts *tp)
 {
     int64_t days = tp_days_from_civil(tp->year, tp->month, tp->day);
-    int64_t sec = days * 86400 + tp->hour * 3600 + tp->minute * 60 + tp->second - tp->offset_sec;
+    int64_t sec = days * 86400 + (int64_t)tp->hour * 3600 + (int64_t)tp->minute * 60 + tp->second - tp->offset_sec;
     int64_t d = sec >= 0 ? sec / 86400 : -((-sec + 86399) / 86400);
     int64_t rem = sec - d * 86400;
     TimeParts u = *tp;

@@ -187,7 +187,7 @@ static void add_child(JNode *parent, JNode *c)
 /* Array or object at j->p (on the bracket). */
 static int parse_container(JParse *j, JNode *n, int depth)
 {
-    char close = *j->p == '{' ? '}' : ']';
+    unsigned char close = *j->p == '{' ? '}' : ']';
     n->kind = (char)*j->p++;
     skip_ws(j);
     if (j->p < j->e && *j->p == close) {

@@ -256,26 +256,22 @@ static int reads_back(uint64_t m, int e, double x, int f4)
 static void shortest(double x, int f4, uint64_t *m, int *e)
 {
     int maxp = f4 ? 9 : 17;
-    for (int p = 1; p <= maxp; p++) {
+    *m = 0;
+    *e = 0;
+    for (int p = 1; p <= maxp && !*m; p++) {
         char b[64], *q;
         snprintf(b, sizeof b, "%.*e", p - 1, x);
         uint64_t v = 0;
         for (q = b; *q && *q != 'e'; q++)
             if (is_digit(*q))
                 v = v * 10 + (uint64_t)(*q - '0');
-        int ex = atoi(q + 1) - (p - 1);
-        *e = ex;
-        if (reads_back(v, ex, x, f4))
+        *e = atoi(q + 1) - (p - 1);
+        if (reads_back(v, *e, x, f4) || p == maxp) /* 17 (9) digits always read back */
             *m = v;
-        else if (reads_back(v + 1, ex, x, f4))
+        else if (reads_back(v + 1, *e, x, f4))
             *m = v + 1;
-        else if (v > 1 && reads_back(v - 1, ex, x, f4))
+        else if (v > 1 && reads_back(v - 1, *e, x, f4))
             *m = v - 1;
-        else if (p < maxp)
-            continue;
-        else
-            *m = v; /* 17 (9) digits always read back */
-        break;
     }
     while (*m && *m % 10 == 0) {
         *m /= 10;

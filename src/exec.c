@@ -25,6 +25,7 @@ typedef struct RowCtx {
     const char *key_json;
     Buf cast;              /* reused for every cast: no allocation per value */
     PgmError *e;
+    int quiet;             /* problems were recorded by an earlier pass: count nothing, write nothing */
 } RowCtx;
 
 static double now_seconds(void)
@@ -77,6 +78,8 @@ static int record_problem(RowCtx *x, const PlanColumn *pc, const char *op, const
     const Value *raw = &x->row[pc->src];
     size_t len = 0;
     const char *text = raw->kind == VAL_NULL ? NULL : value_as_text(raw, x->scratch, &len);
+    if (x->quiet)
+        return PGM_OK;
     ProblemInfo pi = {x->t->label, pc->name, op, NULL, NULL, msg, text, len, x->key_json, nulled};
     report_problem(x->L->report, &pi);
     if (nulled) {
@@ -193,7 +196,7 @@ static int convert_row(RowCtx *x)
         data->len = mark;
         data->data[mark] = '\0';
         if (rc == COL_REJECT) {
-            x->st->rejected++;
+            x->st->rejected += !x->quiet;
             return PGM_OK;
         }
         return PGM_FAIL;
@@ -282,7 +285,7 @@ int exec_table(Loader *L, Reader *src, const ExecOptions *o, const PlanTable *t,
     Arena *scratch = arena_new();
     Batch b;
     batch_init(&b);
-    RowCtx x = {t, row, scratch, L, st, &b, st->read, NULL, {0}, e};
+    RowCtx x = {t, row, scratch, L, st, &b, st->read, NULL, {0}, e, 0};
     buf_init(&x.cast);
     int rc = PGM_OK, more;
     while ((more = src->ops->next(cur, row, e)) == 1) {
@@ -356,4 +359,60 @@ int exec_after_part(const Plan *p, PGconn *c, const ExecOptions *o, Report *repo
 double exec_now(void)
 {
     return now_seconds();
+}
+
+/* ---- one row at a time, for sync ---- */
+
+struct RowConv {
+    RowCtx x;
+};
+
+RowConv *rowconv_open(Loader *L, const PlanTable *t, TableStats *st, PgmError *e)
+{
+    RowConv *rc = xcalloc(1, sizeof *rc);
+    rc->x = (RowCtx){t, NULL, arena_new(), L, st, NULL, 0, NULL, {0}, e, 0};
+    buf_init(&rc->x.cast);
+    return rc;
+}
+
+void rowconv_close(RowConv *rc)
+{
+    if (!rc)
+        return;
+    buf_free(&rc->x.cast);
+    arena_free(rc->x.scratch);
+    free(rc);
+}
+
+int rowconv_row(RowConv *rc, const Value *row, Batch *b, int quiet)
+{
+    RowCtx *x = &rc->x;
+    x->row = row;
+    x->b = b;
+    x->quiet = quiet;
+    x->rownum = ++x->st->read;
+    if (quiet)
+        x->st->read--;   /* the first pass counted it */
+    arena_reset(x->scratch);
+    size_t before = b->nrows;
+    if (convert_row(x) != PGM_OK)
+        return -1;
+    return b->nrows > before;
+}
+
+int rowconv_key(RowConv *rc, const Value *row, Buf *out)
+{
+    RowCtx *x = &rc->x;
+    x->row = row;
+    x->quiet = 1;
+    arena_reset(x->scratch);
+    x->key_json = "{}";
+    for (size_t k = 0; k < x->t->nkey; k++) {
+        if (k)
+            buf_putc(out, '\t');
+        int rc2 = convert_column(x, &x->t->cols[x->t->key[k]], out);
+        if (rc2 != COL_OK)
+            return rc2 == COL_REJECT ? 0 : -1;
+    }
+    return 1;
 }

@@ -55,4 +55,16 @@ int exec_truncate_replaced(const Plan *p, PGconn *c, PgmError *e);
 int exec_after_part(const Plan *p, PGconn *c, const ExecOptions *o, Report *report, PgmError *e);
 double exec_now(void);
 
+/* One row at a time (sync): converts a source row with t's programs and
+ * appends it to b as a COPY line.  Returns 1 appended, 0 rejected, -1 on a
+ * failure (e set).  quiet: an earlier pass over the same rows recorded
+ * their problems and counted them, so nothing is written or counted. */
+typedef struct RowConv RowConv;
+RowConv *rowconv_open(Loader *L, const PlanTable *t, TableStats *st, PgmError *e);
+int rowconv_row(RowConv *rc, const Value *row, Batch *b, int quiet);
+/* Only the key columns, quietly, as COPY fields joined by tabs: 1, 0 when
+ * a key value does not convert, -1 on failure. */
+int rowconv_key(RowConv *rc, const Value *row, Buf *out);
+void rowconv_close(RowConv *rc);
+
 #endif

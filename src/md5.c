@@ -26,7 +26,7 @@ static uint32_t rol(uint32_t x, unsigned n) { return (x << n) | (x >> (32 - n));
 static void md5_block(Md5 *m, const unsigned char *p)
 {
     uint32_t x[16];
-    for (int i = 0; i < 16; i++)
+    for (size_t i = 0; i < 16; i++)
         x[i] = (uint32_t)p[4 * i] | (uint32_t)p[4 * i + 1] << 8 | (uint32_t)p[4 * i + 2] << 16 |
                (uint32_t)p[4 * i + 3] << 24;
     uint32_t a = m->a, b = m->b, c = m->c, d = m->d;
@@ -92,7 +92,7 @@ void md5_final(Md5 *m, unsigned char out[16])
     for (int i = 0; i < 8; i++)
         pad[n + (size_t)i] = (unsigned char)(bits >> (8 * i));
     md5_update(m, pad, n + 8);
-    uint32_t w[4] = {m->a, m->b, m->c, m->d};
+    const uint32_t w[4] = {m->a, m->b, m->c, m->d};
     for (int i = 0; i < 16; i++)
         out[i] = (unsigned char)(w[i / 4] >> (8 * (i % 4)));
 }
@@ -108,7 +108,7 @@ void md5_digest(const void *data, size_t len, unsigned char out[16])
 void md5_hex(const unsigned char digest[16], char out[33])
 {
     static const char hex[] = "0123456789abcdef";
-    for (int i = 0; i < 16; i++) {
+    for (size_t i = 0; i < 16; i++) {
         out[2 * i] = hex[digest[i] >> 4];
         out[2 * i + 1] = hex[digest[i] & 15];
     }

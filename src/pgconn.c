@@ -125,6 +125,23 @@ long pg_command(PGconn *c, const char *sql, int nparams, const char *const *para
     return n;
 }
 
+int pg_copy_in(PGconn *c, const char *copy_sql, const char *data, size_t len, PgmError *e)
+{
+    PGresult *r = PQexec(c, copy_sql);
+    if (!result_ok(c, r, PGRES_COPY_IN, e)) {
+        PQclear(r);
+        return PGM_FAIL;
+    }
+    PQclear(r);
+    int ok = PQputCopyData(c, data, (int)len) == 1 && PQputCopyEnd(c, NULL) == 1;
+    r = PQgetResult(c);
+    ok = result_ok(c, r, PGRES_COMMAND_OK, e) && ok;
+    PQclear(r);
+    while ((r = PQgetResult(c)) != NULL)
+        PQclear(r);
+    return ok ? PGM_OK : PGM_FAIL;
+}
+
 void pg_quote_ident(PGconn *c, Buf *b, const char *ident)
 {
     char *q = PQescapeIdentifier(c, ident, strlen(ident));

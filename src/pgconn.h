@@ -26,6 +26,8 @@ PGresult *pg_query(PGconn *c, const char *sql, int nparams, const char *const *p
 /* Runs a statement with parameters that returns no rows; returns the rows
  * it affected, or -1 with e set. */
 long pg_command(PGconn *c, const char *sql, int nparams, const char *const *params, PgmError *e);
+/* COPY ... FROM STDIN with data (COPY text lines) in one piece. */
+int pg_copy_in(PGconn *c, const char *copy_sql, const char *data, size_t len, PgmError *e);
 void pg_quote_ident(PGconn *c, Buf *b, const char *ident);
 /* Appends "schema"."name". */
 void pg_quote_qualified(PGconn *c, Buf *b, const char *schema, const char *name);

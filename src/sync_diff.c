@@ -1,0 +1,229 @@
+/* sync_diff.c - per-bucket checksums of a source table and its target
+ * table (see sync_diff.h). */
+#include "sync_diff.h"
+#include "canon.h"
+#include "pgconn.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* About this many target rows per bucket: a changed row ships its bucket,
+ * so small buckets keep a sync with few changes cheap, while the sums stay
+ * a few megabytes even for a hundred million rows. */
+#define ROWS_PER_BUCKET 256
+#define MAX_BUCKETS (1L << 18)
+
+int syncdiff_init(SyncDiff *d, const PlanTable *t, PGconn *c, int key_only, const char *live,
+                  PgmError *e)
+{
+    memset(d, 0, sizeof *d);
+    d->t = t;
+    d->key_only = key_only;
+    d->live = live;
+    const char *params[] = {t->tgt.oid};
+    /* reltuples is an estimate (-1 before the first ANALYZE): good enough
+     * to size buckets, and free */
+    PGresult *r = pg_query(c, "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = $1::oid",
+                           1, params, e);
+    if (!r)
+        return PGM_FAIL;
+    long rows = PQntuples(r) ? atol(PQgetvalue(r, 0, 0)) : 0;
+    PQclear(r);
+    d->nb = rows / ROWS_PER_BUCKET + 1;
+    if (d->nb > MAX_BUCKETS)
+        d->nb = MAX_BUCKETS;
+    d->cnt = xcalloc((size_t)d->nb, sizeof *d->cnt);
+    d->s1 = xcalloc((size_t)d->nb, sizeof *d->s1);
+    d->s2 = xcalloc((size_t)d->nb, sizeof *d->s2);
+    d->differs = xcalloc((size_t)d->nb, 1);
+    buf_init(&d->line);
+    buf_init(&d->rec);
+    buf_init(&d->krec);
+    buf_init(&d->tmp);
+    return PGM_OK;
+}
+
+void syncdiff_free(SyncDiff *d)
+{
+    free(d->cnt);
+    free(d->s1);
+    free(d->s2);
+    free(d->differs);
+    buf_free(&d->line);
+    buf_free(&d->rec);
+    buf_free(&d->krec);
+    buf_free(&d->tmp);
+    memset(d, 0, sizeof *d);
+}
+
+/* Undoes copy_escape on one field into out. */
+static void unescape(const char *p, size_t len, Buf *out)
+{
+    buf_reset(out);
+    for (size_t i = 0; i < len; i++) {
+        char ch = p[i];
+        if (ch == '\\' && i + 1 < len) {
+            ch = p[++i];
+            ch = ch == 'n' ? '\n' : ch == 't' ? '\t' : ch == 'r' ? '\r' : ch;
+        }
+        buf_putc(out, ch);
+    }
+}
+
+/* Appends field [p, p+len) of column col, as the server prints it, to rec. */
+static void add_field(SyncDiff *d, const PlanColumn *pc, const char *p, size_t len, Buf *rec)
+{
+    if (len == 2 && p[0] == '\\' && p[1] == 'N') {
+        canon_record_field(rec, NULL, 0, 1);
+        return;
+    }
+    unescape(p, len, &d->tmp);
+    buf_reset(&d->line);
+    if (!canon_text(&pc->tcol->type, d->tmp.data ? d->tmp.data : "", d->tmp.len, &d->line))
+        d->uncertain++;
+    canon_record_field(rec, d->line.data ? d->line.data : "", d->line.len, 0);
+}
+
+/* Splits a COPY line into fields; calls add_field for the selected ones
+ * (cols: indexes into t->cols, in the order wanted; NULL = all). */
+static void record_of(SyncDiff *d, const char *line, size_t len, const int *cols, size_t ncols,
+                      const int *field_col, Buf *rec)
+{
+    canon_record_begin(rec);
+    size_t nf = 0, start = 0;
+    const char *fs[512];
+    size_t fl[512];
+    for (size_t i = 0; i <= len && nf < 512; i++) {
+        if (i == len || line[i] == '\t') {
+            fs[nf] = line + start;
+            fl[nf++] = i - start;
+            start = i + 1;
+        }
+    }
+    for (size_t k = 0; k < ncols; k++) {
+        size_t f = cols ? (size_t)cols[k] : k;
+        size_t col = field_col ? (size_t)field_col[k] : f;
+        if (f < nf)
+            add_field(d, &d->t->cols[col], fs[f], fl[f], rec);
+        else
+            canon_record_field(rec, NULL, 0, 1);
+    }
+    canon_record_end(rec);
+}
+
+static long bucket_of(const SyncDiff *d, const Buf *krec)
+{
+    int32_t h1, h2;
+    canon_hash(krec->data, krec->len, &h1, &h2);
+    return (long)((h1 & 0x7fffffff) % d->nb);
+}
+
+void syncdiff_add(SyncDiff *d, const char *line, size_t len)
+{
+    const PlanTable *t = d->t;
+    buf_reset(&d->krec);
+    record_of(d, line, len, t->key, t->nkey, NULL, &d->krec);
+    long b = bucket_of(d, &d->krec);
+    int32_t h1, h2;
+    if (d->key_only) {
+        canon_hash(d->krec.data, d->krec.len, &h1, &h2);
+    } else {
+        buf_reset(&d->rec);
+        record_of(d, line, len, NULL, t->ncols, NULL, &d->rec);
+        canon_hash(d->rec.data, d->rec.len, &h1, &h2);
+    }
+    d->cnt[b]++;
+    d->s1[b] += h1;
+    d->s2[b] += h2;
+}
+
+void syncdiff_add_key(SyncDiff *d, const char *keyfields, size_t len)
+{
+    long b = syncdiff_bucket(d, keyfields, len);
+    int32_t h1, h2;
+    canon_hash(d->krec.data, d->krec.len, &h1, &h2);
+    d->cnt[b]++;
+    d->s1[b] += h1;
+    d->s2[b] += h2;
+}
+
+long syncdiff_bucket(SyncDiff *d, const char *keyfields, size_t len)
+{
+    buf_reset(&d->krec);
+    record_of(d, keyfields, len, NULL, d->t->nkey, d->t->key, &d->krec);
+    return bucket_of(d, &d->krec);
+}
+
+static void row_sql(PGconn *c, const PlanTable *t, int key_only, Buf *b)
+{
+    buf_puts(b, "md5(ROW(");
+    size_t n = key_only ? t->nkey : t->ncols;
+    for (size_t k = 0; k < n; k++) {
+        if (k)
+            buf_puts(b, ", ");
+        buf_puts(b, "t.");
+        pg_quote_ident(c, b, t->cols[key_only ? (size_t)t->key[k] : k].name);
+    }
+    buf_puts(b, ")::text)");
+}
+
+void syncdiff_bucket_sql(const SyncDiff *d, PGconn *c, Buf *out)
+{
+    buf_puts(out, "((('x' || substr(");
+    row_sql(c, d->t, 1, out);
+    buf_printf(out, ", 1, 8))::bit(32)::int & 2147483647) %% %ld)", d->nb);
+}
+
+int syncdiff_compare(SyncDiff *d, PGconn *c, long *same, PgmError *e)
+{
+    const PlanTable *t = d->t;
+    Buf sql;
+    buf_init(&sql);
+    buf_puts(&sql, "SELECT b, count(*), sum(('x' || substr(r, 1, 8))::bit(32)::int), "
+                   "sum(('x' || substr(r, 9, 8))::bit(32)::int) FROM (SELECT ");
+    syncdiff_bucket_sql(d, c, &sql);
+    buf_puts(&sql, " AS b, ");
+    row_sql(c, t, d->key_only, &sql);
+    buf_puts(&sql, " AS r FROM ");
+    pg_quote_qualified(c, &sql, t->tgt.schema, t->tgt.name);
+    buf_printf(&sql, " t%s%s) s GROUP BY b", d->live ? " WHERE " : "", d->live ? d->live : "");
+    PGresult *r = pg_query(c, sql.data, 0, NULL, e);
+    buf_free(&sql);
+    if (!r)
+        return PGM_FAIL;
+    unsigned char *seen = xcalloc((size_t)d->nb, 1);
+    for (int i = 0; i < PQntuples(r); i++) {
+        long b = atol(PQgetvalue(r, i, 0));
+        if (b < 0 || b >= d->nb)
+            continue;
+        seen[b] = 1;
+        d->differs[b] = d->cnt[b] != atoll(PQgetvalue(r, i, 1)) ||
+                        d->s1[b] != atoll(PQgetvalue(r, i, 2)) || d->s2[b] != atoll(PQgetvalue(r, i, 3));
+    }
+    PQclear(r);
+    *same = 0;
+    d->ndiffer = 0;
+    for (long b = 0; b < d->nb; b++) {
+        if (!seen[b])
+            d->differs[b] = d->cnt[b] != 0;   /* rows the target lacks entirely */
+        d->ndiffer += d->differs[b];
+        if (!d->differs[b])
+            *same += d->cnt[b];
+    }
+    free(seen);
+    return PGM_OK;
+}
+
+void syncdiff_bucket_array(const SyncDiff *d, Buf *out)
+{
+    buf_putc(out, '{');
+    int first = 1;
+    for (long b = 0; b < d->nb; b++) {
+        if (!d->differs[b])
+            continue;
+        buf_printf(out, "%s%ld", first ? "" : ",", b);
+        first = 0;
+    }
+    buf_putc(out, '}');
+}
