@@ -149,9 +149,7 @@ static int canon_textual(const PgType *t, const char *s, size_t len, Buf *out)
 
 /* ---- date and time ---- */
 
-/* The server's ISO output: the year (at least four digits; years before 1
- * as 1 - y with " BC" after everything), time with the fraction's trailing
- * zeros dropped, then zone (may be ""). */
+/* HH:MM:SS and the fraction without its trailing zeros. */
 static void put_time(Buf *out, const TimeParts *tm)
 {
     buf_printf(out, "%02d:%02d:%02d", tm->hour, tm->minute, tm->second);
@@ -166,6 +164,9 @@ static void put_time(Buf *out, const TimeParts *tm)
     }
 }
 
+/* The server's ISO output: the year (at least four digits; years before 1
+ * as 1 - y with " BC" after everything), the time when tm is given, then
+ * zone (may be ""). */
 static void put_stamp(Buf *out, int64_t y, int mo, int d, const TimeParts *tm, const char *zone)
 {
     buf_printf(out, "%04lld-%02d-%02d", (long long)(y > 0 ? y : 1 - y), mo, d);
@@ -196,7 +197,8 @@ static int canon_infinity(const char *s, size_t len, Buf *out)
 static void put_utc(Buf *out, const TimeParts *tp)
 {
     int64_t days = tp_days_from_civil(tp->year, tp->month, tp->day);
-    int64_t sec = days * 86400 + (int64_t)tp->hour * 3600 + (int64_t)tp->minute * 60 + tp->second - tp->offset_sec;
+    int64_t sec = days * 86400 + (int64_t)tp->hour * 3600 + (int64_t)tp->minute * 60 + tp->second;
+    sec -= tp->offset_sec; /* seconds east of UTC */
     int64_t d = sec >= 0 ? sec / 86400 : -((-sec + 86399) / 86400);
     int64_t rem = sec - d * 86400;
     TimeParts u = *tp;

@@ -35,7 +35,8 @@ static int word_is(const char *s, size_t len, const char *w)
 /* ---- numeric ---- */
 
 /* The server refuses exponents beyond +-1000 and results with more than
- * 131072 integer or 16383 fraction digits; stay well inside. */
+ * 131072 integer or 16383 fraction digits (all four limits were checked
+ * against PostgreSQL 15). */
 enum { NUM_MAX_EXP = 1000, NUM_MAX_INT = 131072, NUM_MAX_FRAC = 16383 };
 
 /* NaN and the infinities; -1 when s is none of them. */

@@ -272,7 +272,16 @@ int loader_prepare_table(Loader *L, const PlanTable *t, PgmError *e)
     }
     /* The merge runs once per batch: prepare it once per table.  Prepared
      * statements belong to the session, so a rollback keeps it. */
-    PGresult *r = PQprepare(L->c, t->stage_name, t->merge_sql, 0, NULL);
+    /* sync prepares a table again for its second read: once is enough */
+    const char *params[] = {t->stage_name};
+    PGresult *r = pg_query(L->c, "SELECT 1 FROM pg_prepared_statements WHERE name = $1", 1, params, e);
+    if (!r)
+        return PGM_FAIL;
+    int done = PQntuples(r) > 0;
+    PQclear(r);
+    if (done)
+        return PGM_OK;
+    r = PQprepare(L->c, t->stage_name, t->merge_sql, 0, NULL);
     int ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
     if (!ok) {
         char line[1024];

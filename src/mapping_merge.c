@@ -169,6 +169,8 @@ static TableMap merge_table(const Mapping *m, const TableMap *t, size_t *idx, in
     r.query_pos = t->query_pos;
     r.where = t->where;
     r.where_pos = t->where_pos;
+    r.cursor = t->cursor;   /* one table's column: globs cannot carry it */
+    r.cursor_pos = t->cursor_pos;
     r.batch = -1;
     r.reject_limit = -1;
     r.skip = -1;

@@ -74,7 +74,7 @@ gen_cases() {
 grep -v '^#' "$top_srcdir/tests/fixtures/canon_cases.tsv" >"$W/cases"
 gen_cases >>"$W/cases"
 st=0
-"$PROBE" <"$W/cases" >"$W/probe" || st=$?
+${PGMAP_WRAPPER:-} "$PROBE" <"$W/cases" >"$W/probe" || st=$?
 is "$st" 0 "canon_probe ran cleanly over every value"
 is "$(wc -l <"$W/probe" | tr -d ' ')" "$(wc -l <"$W/cases" | tr -d ' ')" "one probe line per value"
 
@@ -118,7 +118,7 @@ diag "$same of the values not promised print as given anyway"
 check_rows() {
     printf '%s\n%s\n' "$2" "$3" >"$W/rows.in"
     st=0
-    "$PROBE" --record <"$W/rows.in" >"$W/rows.out" || st=$?
+    ${PGMAP_WRAPPER:-} "$PROBE" --record <"$W/rows.in" >"$W/rows.out" || st=$?
     is "$st/$(grep -c '^E' "$W/rows.out" || true)" "0/0" "$1: every row cast and canonicalised"
     cols="" defs=""
     n=0
