@@ -74,7 +74,7 @@ NE=$((ROWS - NC - NO))     # events
 # ---- the source ----
 # 1500000000 = 2017-07-14; rows are 37 s apart, so the newest updated_at is
 # well before the datetimes the changes write.
-sqlite3 "$DB" <<SQL
+sqlite3 "$DB" >/dev/null <<SQL
 PRAGMA journal_mode = OFF;
 PRAGMA synchronous = OFF;
 CREATE TABLE customer (
@@ -196,7 +196,7 @@ step "sync" sync "$MAP" -v
 # mark), 50 events; deletes: 50 orders, 50 events.  The rows are spread
 # over each table; updated ones have even ids (rowids), deleted ones odd.
 seq() { echo "(WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1) SELECT i FROM n)"; }
-sqlite3 "$DB" <<SQL
+sqlite3 "$DB" >/dev/null <<SQL
 BEGIN;
 UPDATE customer SET email = 'changed' || id || '@example.net'
  WHERE id IN (SELECT i * ($NC / 31) FROM $(seq 30));
@@ -227,7 +227,7 @@ awk -F'\t' -v rows="$ROWS" '
     END {
         printf "%-16s %9s %12s %13s\n", "step", "seconds", "rows/s", "peak RSS MB"
         for (i = 1; i <= NR; i++)
-            printf "%-16s %9.2f %12.0f %13s\n", lab[i], sec[i], sec[i] > 0 ? rows / sec[i] : 0, rss[i]
+            printf "%-16s %9.2f %12.0f %13s\n", lab[i], sec[i], (sec[i] > 0 ? rows / sec[i] : 0), rss[i]
         run = sec[1] > 0 ? sec[1] : 0.01
         printf "sync(unchanged)/run   = %.3f\n", sec[3] / run
         printf "sync(100 changes)/run = %.3f\n", sec[4] / run
@@ -235,11 +235,15 @@ awk -F'\t' -v rows="$ROWS" '
         printf "re-run/run            = %.3f\n", sec[2] / run
     }' "$RESULTS"
 echo
-for k in 3 4 5; do
-    printf 'step %s: ' "$k"
-    awk '$1 == "total"' "$W/step$k.out"
-    grep -E 'synced in|buckets differ' "$W/step$k.err" | sed 's/^/    /' || true
-done
+# pgmap's own reports: per table seconds, and for the syncs the buckets
+# that differed (-v)
+k=0
+while IFS='	' read -r label _; do
+    k=$((k + 1))
+    echo "$k $label:"
+    grep -v '^ddl after load' "$W/step$k.out" | sed 's/^/    /'
+    grep -E 'buckets differ' "$W/step$k.err" | sed 's/^/    /' || true
+done <"$RESULTS"
 
 # ---- correctness ----
 fail=0

@@ -138,8 +138,6 @@ int cmd_status(int argc, char **argv)
     memset(&s, 0, sizeof s);
     rc = session_connect(&s, &o, 0) == PGM_OK ? PGM_OK : PGM_FAIL;
     if (rc == PGM_OK)
-        rc = state_open(s.c, &s.e);
-    if (rc == PGM_OK)
         rc = state_print_status(s.c, session_mapping_name(&s, &o), o.limit > 0 ? o.limit : 20,
                                 stdout, &s.e);
     rc = rc == PGM_OK ? EXIT_CLEAN : session_fail(&s, NULL);

@@ -81,7 +81,17 @@ int state_print_status(PGconn *c, const char *mapping, long limit, FILE *out, Pg
     char lim[32];
     snprintf(lim, sizeof lim, "%ld", limit);
     const char *params[] = {mapping, lim};
-    PGresult *r = pg_query(c, "SELECT unfinished_run, after_pending FROM pgmap.mappings WHERE mapping = $1",
+    PGresult *r = pg_query(c, "SELECT to_regclass('pgmap.cursors') IS NOT NULL", 0, NULL, e);
+    if (!r)
+        return PGM_FAIL;
+    int exists = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+    PQclear(r);
+    if (!exists) {
+        /* status only reads: it never creates the schema */
+        fprintf(out, "mapping %s: no run recorded in this target (no pgmap state schema)\n", mapping);
+        return PGM_OK;
+    }
+    r = pg_query(c, "SELECT unfinished_run, after_pending FROM pgmap.mappings WHERE mapping = $1",
                            1, params, e);
     if (!r)
         return PGM_FAIL;
