@@ -6,19 +6,23 @@
 # Why it should: a full run reads and converts every source row, ships it
 # with COPY into a staging table and merges it into the target (index
 # lookups, row versions written, WAL, keys and foreign keys checked).  A
-# sync of a table without a cursor reads and converts every source row too,
-# but ships nothing: it sums per-bucket md5s of the converted rows in
-# pgmap, and the server sums the same md5s over one sequential scan of the
-# target (`SELECT b, count(*), sum(..), sum(..) FROM (SELECT <bucket of
-# md5(ROW(keys)::text)> AS b, md5(ROW(all columns)::text) AS r FROM t) s
-# GROUP BY b`); only buckets whose sums differ are read again and shipped
-# row by row.  A table with a cursor reads only the rows past its mark, and
-# compares keys only (one md5 of the key per row, both sides) to find
-# deletes.  So sync's cost is one read+convert of the source plus one md5
-# scan of the target, against a run's read+convert plus COPY plus merge;
-# the 100-change sync adds a second read of the source for the few
-# differing buckets.  The re-run (step 2) is the alternative to sync that
-# existed before: it upserts everything and writes nothing.
+# sync of a table without a cursor also reads and converts every source
+# row, but ships nothing: pgmap sums, per bucket of the key's hash, the
+# md5s of the converted rows (as PostgreSQL would print them, canon.h),
+# and the server sums the same md5s over one sequential scan of the target
+#   SELECT b, count(*), sum(..), sum(..) FROM (SELECT <bucket of
+#     md5(ROW(keys)::text)> AS b, md5(ROW(all columns)::text) AS r FROM t) s
+#   GROUP BY b
+# Only buckets whose sums differ are read again and shipped row by row
+# (a second pass over the source that converts only the keys of rows in
+# other buckets).  A table with a cursor reads the rows past its mark, then
+# still reads every source row's key and compares key md5s with the target
+# to find deletes (unless `deletes: ignore`).  So the cost model is
+#   sync ~ read+convert(source) + md5 canon(source) + md5 scan(target)
+#   run  ~ read+convert(source) + COPY + merge(target)
+# and sync wins only when pgmap's md5 canon and the server's md5 scan are
+# cheaper than COPY and merge.  The re-run (step 2) is what a user had
+# before sync: it upserts everything and writes nothing.
 #
 # Builds, deterministically with the sqlite3 CLI, a SQLite database of ROWS
 # rows (default 1,000,000) over three tables:
@@ -33,11 +37,13 @@
 #   3 sync           the unchanged source
 #   4 sync 100 chg   after 100 updates, 100 inserts and 100 deletes in sqlite3
 #   5 sync again     unchanged again (the cursor now has a mark)
-# printing seconds, source rows per second and pgmap's peak RSS (the
-# client's only: the server's work shows in the seconds, not the RSS), and
-# sync / run.  At the end the row counts of source and target are compared
-# per table, and the sync after the changes must report exactly 100
-# inserted, 100 updated, 100 deleted; the exit status is 1 if not.
+# printing wall seconds, ROWS per second, pgmap's peak RSS and CPU seconds
+# (the client's only: the server's work shows in the wall seconds), for the
+# syncs the server's time in the checksum queries (from its log), and
+# sync / run, then pgmap's own per-table reports.  At the end the row
+# counts of source and target are compared per table, the sync after the
+# changes must report exactly 100 inserted, 100 updated and 100 deleted,
+# and the last sync nothing; the exit status is 1 if not.
 #
 # Usage: PGMAP=/tmp/br/pgmap bench/sync_vs_run.sh [ROWS]
 # (PGMAP = the binary to measure, default ./pgmap; build it without
@@ -150,14 +156,25 @@ now() { date +%s.%N; }
 RESULTS=$W/results
 : >"$RESULTS"
 n=0
-# step LABEL PGMAP-ARGS...: runs pgmap, appends "label seconds rss_mb" to
-# $RESULTS; its stdout and stderr go to $W/stepN.out, .err.
+# During the syncs the server logs every statement with its duration: the
+# checksum queries' durations are read back from its log (md5 scan).
+PGOPT_RUN=$PGOPTIONS
+PGOPT_SYNC="$PGOPTIONS -c log_min_duration_statement=0"
+# step LABEL PGMAP-ARGS...: runs pgmap; appends "label wall_s rss_mb cpu_s
+# md5scan_s" to $RESULTS ("-" where unknown); pgmap's stdout and stderr go
+# to $W/stepN.out and .err.
 step() {
     label=$1
     shift
     n=$((n + 1))
     out=$W/step$n.out err=$W/step$n.err tv=$W/step$n.time
     printf '%-16s ...' "$label" >&2
+    log0=$(wc -l <"$PG_LOG")
+    case $label in
+    sync*) PGOPTIONS=$PGOPT_SYNC ;;
+    *) PGOPTIONS=$PGOPT_RUN ;;
+    esac
+    export PGOPTIONS
     t0=$(now)
     st=0
     if [ "$have_time" = 1 ]; then
@@ -171,17 +188,27 @@ step() {
         sed 's/^/    /' "$err" "$out" >&2
         exit 2
     fi
-    secs= rss=-
+    rss=- cpu=-
     if [ "$have_time" = 1 ]; then
-        secs=$(awk -F': ' '/Elapsed \(wall clock\)/ {
-                   k = split($2, p, ":"); s = 0
+        # "Elapsed (wall clock) time (h:mm:ss or m:ss): 1:02.51"
+        secs=$(awk '/Elapsed \(wall clock\)/ {
+                   k = split($NF, p, ":"); s = 0
                    for (j = 1; j <= k; j++) s = s * 60 + p[j]
-                   print s }' "$tv")
+                   printf "%.2f", s }' "$tv")
         rss=$(awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$tv")
+        cpu=$(awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.2f", s }' "$tv")
+    else
+        secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
     fi
-    # time -v prints centiseconds; date's nanoseconds are finer
-    secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
-    printf '%s\t%s\t%s\n' "$label" "$secs" "$rss" >>"$RESULTS"
+    scan=-
+    case $label in
+    sync*)
+        scan=$(tail -n "+$((log0 + 1))" "$PG_LOG" | awk '
+            /duration: [0-9.]+ ms +execute [^:]*: SELECT b, count\(\*\)/ {
+                for (j = 1; j < NF; j++) if ($j == "duration:") s += $(j + 1) }
+            END { printf "%.2f", s / 1000 }') ;;
+    esac
+    printf '%s\t%s\t%s\t%s\t%s\n' "$label" "$secs" "$rss" "$cpu" "$scan" >>"$RESULTS"
     printf ' %s s\n' "$secs" >&2
 }
 
@@ -195,25 +222,25 @@ step "sync" sync "$MAP" -v
 # past the cursor's mark), 30 events (score); inserts: 50 orders (past the
 # mark), 50 events; deletes: 50 orders, 50 events.  The rows are spread
 # over each table; updated ones have even ids (rowids), deleted ones odd.
-seq() { echo "(WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1) SELECT i FROM n)"; }
+upto() { echo "(WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1) SELECT i FROM n)"; }
 sqlite3 "$DB" >/dev/null <<SQL
 BEGIN;
 UPDATE customer SET email = 'changed' || id || '@example.net'
- WHERE id IN (SELECT i * ($NC / 31) FROM $(seq 30));
+ WHERE id IN (SELECT i * ($NC / 31) FROM $(upto 30));
 UPDATE orders SET status = 'refunded', updated_at = datetime(1900000000 + id, 'unixepoch')
- WHERE id IN (SELECT 2 * i * ($NO / 82) FROM $(seq 40));
+ WHERE id IN (SELECT 2 * i * ($NO / 82) FROM $(upto 40));
 UPDATE event SET score = -1.25
- WHERE rowid IN (SELECT 2 * i * ($NE / 62) FROM $(seq 30));
+ WHERE rowid IN (SELECT 2 * i * ($NE / 62) FROM $(upto 30));
 INSERT INTO orders
  SELECT $NO + i, 1 + i % $NC, datetime(1900000000 + i, 'unixepoch'),
         datetime(1900000000 + i, 'unixepoch'), i + 0.25, 'new', NULL
- FROM $(seq 50);
+ FROM $(upto 50);
 INSERT INTO event
  SELECT printf('ffffffff-0000-4000-8000-%012x', i), 1 + i, datetime(1900000000 + i, 'unixepoch'),
         'refund', NULL, 0.5
- FROM $(seq 50);
-DELETE FROM orders WHERE id IN (SELECT 2 * i * ($NO / 102) + 1 FROM $(seq 50));
-DELETE FROM event WHERE rowid IN (SELECT 2 * i * ($NE / 102) + 1 FROM $(seq 50));
+ FROM $(upto 50);
+DELETE FROM orders WHERE id IN (SELECT 2 * i * ($NO / 102) + 1 FROM $(upto 50));
+DELETE FROM event WHERE rowid IN (SELECT 2 * i * ($NE / 102) + 1 FROM $(upto 50));
 COMMIT;
 SQL
 step "sync 100 chg" sync "$MAP" -v
@@ -223,17 +250,20 @@ step "sync again" sync "$MAP" -v
 echo
 echo "rows: $ROWS (customer $NC, orders $NO, event $NE)"
 awk -F'\t' -v rows="$ROWS" '
-    { lab[NR] = $1; sec[NR] = $2; rss[NR] = $3 }
+    { lab[NR] = $1; sec[NR] = $2; rss[NR] = $3; cpu[NR] = $4; scan[NR] = $5 }
     END {
-        printf "%-16s %9s %12s %13s\n", "step", "seconds", "rows/s", "peak RSS MB"
+        printf "%-14s %8s %9s %8s %8s %9s\n", "step", "seconds", "rows/s", "RSS MB", "CPU s", "md5 scan"
         for (i = 1; i <= NR; i++)
-            printf "%-16s %9.2f %12.0f %13s\n", lab[i], sec[i], (sec[i] > 0 ? rows / sec[i] : 0), rss[i]
+            printf "%-14s %8.2f %9.0f %8s %8s %9s\n", lab[i], sec[i],
+                   (sec[i] > 0 ? rows / sec[i] : 0), rss[i], cpu[i], scan[i]
         run = sec[1] > 0 ? sec[1] : 0.01
         printf "sync(unchanged)/run   = %.3f\n", sec[3] / run
         printf "sync(100 changes)/run = %.3f\n", sec[4] / run
         printf "sync(again)/run       = %.3f\n", sec[5] / run
         printf "re-run/run            = %.3f\n", sec[2] / run
     }' "$RESULTS"
+echo "(rows/s: ROWS / seconds; RSS MB: pgmap's peak; CPU s: pgmap's user+sys;"
+echo " md5 scan: the server's time in sync's checksum queries, from its log)"
 echo
 # pgmap's own reports: per table seconds, and for the syncs the buckets
 # that differed (-v)

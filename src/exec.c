@@ -394,10 +394,11 @@ int rowconv_row(RowConv *rc, const Value *row, Batch *b, int quiet)
     if (quiet)
         x->st->read--;   /* the first pass counted it */
     arena_reset(x->scratch);
-    size_t before = b->nrows;
+    /* convert_row appends the row to b (through x->b) unless it is rejected */
+    const size_t before = b->nrows;
     if (convert_row(x) != PGM_OK)
         return -1;
-    return b->nrows > before;
+    return x->b->nrows != before;
 }
 
 int rowconv_key(RowConv *rc, const Value *row, Buf *out)

@@ -256,8 +256,12 @@ int loader_flush(Loader *L, const PlanTable *t, Batch *b, TableStats *st, PgmErr
     /* the checkpoint commits with the rows it describes */
     if (rc == PGM_OK && L->checkpoint)
         rc = L->checkpoint(L->checkpoint_arg, t, st, e);
-    if (!L->in_tx)
-        rc = rc == PGM_OK ? pg_exec(L->c, "COMMIT", e) : (pg_exec(L->c, "ROLLBACK", &(PgmError){0}), rc);
+    if (!L->in_tx && rc == PGM_OK) {
+        rc = pg_exec(L->c, "COMMIT", e);
+    } else if (!L->in_tx) {
+        PgmError ignore = {0};   /* the first error is the one to report */
+        pg_exec(L->c, "ROLLBACK", &ignore);
+    }
     batch_clear(b);
     return rc;
 }

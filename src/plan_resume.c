@@ -162,6 +162,6 @@ void plan_fingerprint(PlanTable *t)
     unsigned char d[16];
     md5_digest(b.data, b.len, d);
     for (int i = 0; i < 16; i++)
-        snprintf(t->fingerprint + 2 * i, 3, "%02x", d[i]);
+        snprintf(t->fingerprint + (size_t)2 * (size_t)i, 3, "%02x", d[i]);
     buf_free(&b);
 }

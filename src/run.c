@@ -100,7 +100,7 @@ static void mapping_fingerprint(const char *path, char out[33])
         md5_digest(text, len, d);
     free(text);
     for (int i = 0; i < 16; i++)
-        snprintf(out + 2 * i, 3, "%02x", d[i]);
+        snprintf(out + (size_t)2 * (size_t)i, 3, "%02x", d[i]);
 }
 
 static void options_json(const RunCtx *x, Buf *b)
@@ -316,10 +316,12 @@ int cmd_run(int argc, char **argv)
         x.rl = NULL;
         report_free(&x.rep);
     }
-    if (rc == RUN_BUSY)
-        rc = session_fail(&s, NULL), rc = EXIT_BUSY;
-    else
-        rc = res == EXEC_FAILED ? session_fail(&s, NULL) : res == EXEC_WARNINGS ? EXIT_WARNINGS : EXIT_CLEAN;
+    if (res == EXEC_FAILED) {
+        int code = session_fail(&s, NULL);
+        rc = rc == RUN_BUSY ? EXIT_BUSY : code;
+    } else {
+        rc = res == EXEC_WARNINGS ? EXIT_WARNINGS : EXIT_CLEAN;
+    }
     lastrow_free(&x.last);
     statepos_free(&x.pos);
     state_run_free(&x.prev);

@@ -233,7 +233,7 @@ int state_end_run(PGconn *c, const char *mapping, long run_id, const char *statu
     long v[6] = {0};
     for (size_t i = 0; rep && i < rep->ntables; i++) {
         const TableStats *s = &rep->tables[i];
-        long add[] = {s->read, s->inserted, s->updated, s->deleted, s->unchanged, s->rejected};
+        const long add[] = {s->read, s->inserted, s->updated, s->deleted, s->unchanged, s->rejected};
         for (int k = 0; k < 6; k++)
             v[k] += add[k];
     }

@@ -52,11 +52,11 @@ static void print_rows(PGresult *r, FILE *out)
         }
     }
     for (int f = 0; f < nf; f++)
-        fprintf(out, "%s%-*s", f ? "  " : "  ", w[f], PQfname(r, f));
+        fprintf(out, "  %-*s", w[f], PQfname(r, f));
     fputc('\n', out);
     for (int i = 0; i < nt; i++) {
         for (int f = 0; f < nf; f++)
-            fprintf(out, "%s%-*s", f ? "  " : "  ", w[f], PQgetvalue(r, i, f));
+            fprintf(out, "  %-*s", w[f], PQgetvalue(r, i, f));
         fputc('\n', out);
     }
     free(w);

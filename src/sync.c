@@ -198,8 +198,10 @@ int cmd_sync(int argc, char **argv)
         rc = session_compile(&s, NULL);
     if (rc == PGM_OK)
         rc = run_sync(&x);
-    else
-        rc = rc == RUN_BUSY ? (session_fail(&s, NULL), EXIT_BUSY) : session_fail(&s, NULL);
+    else {
+        int code = session_fail(&s, NULL);
+        rc = rc == RUN_BUSY ? EXIT_BUSY : code;
+    }
     session_close(&s);
     free(s.name);
     return rc;

@@ -85,8 +85,8 @@ static int mark_param(SyncCtx *x, const PlanTable *t, const StatePos *mark, Aren
                 t->label, tm->lookback, mark->vals[0]);
         return PGM_FAIL;
     }
-    int64_t secs = tp_days_from_civil(tp.year, tp.month, tp.day) * 86400 + tp.hour * 3600 +
-                   tp.minute * 60 + tp.second - (int64_t)tm->lookback_num;
+    int64_t secs = tp_days_from_civil(tp.year, tp.month, tp.day) * 86400 + (int64_t)tp.hour * 3600 +
+                   (int64_t)tp.minute * 60 + tp.second - (int64_t)tm->lookback_num;
     int64_t days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400), y;
     int64_t rem = secs - days * 86400;
     tp_civil_from_days(days, &y, &tp.month, &tp.day);

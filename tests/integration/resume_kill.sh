@@ -1,14 +1,16 @@
 #!/bin/sh
 # tests/integration/resume_kill.sh - the fault test of resuming: `pgmap run`
-# is killed (SIGKILL) at many points of a load of ~39,000 rows in batches of
+# is killed (SIGKILL) at many points of a load of ~31,000 rows in batches of
 # 500 (tests/fixtures/resume.sql: an INTEGER PRIMARY KEY table upserted, a
 # text-keyed rowid table and a WITHOUT ROWID (text, integer) table created
 # by the ddl file, a keyless table loaded with mode insert, a query table),
 # or loses its server connection, then runs again, possibly killed again,
 # until a run ends.  Every scenario starts from an empty target, and after
-# it the target must be exactly the source: every value compared
-# (compare_all.sh), row counts, no key twice, the keyless table's rows as a
-# multiset, the ddl file's after part applied, the rejects file equal to a
+# it the target must be exactly the source: every value of every table the
+# same as after a clean run, whose tables are compared with the source
+# value by value (compare_all.sh; RESUME_COMPARE_ALL=1 does that after
+# every scenario), row counts, no key twice, the keyless tables' rows as
+# multisets, the ddl file's after part applied, the rejects file equal to a
 # clean run's (each reject once), the state (pgmap status) showing the runs.
 #
 # Kill points: after the k-th progress line of `-v` (k chosen from a clean
@@ -73,7 +75,8 @@ WANT_CONSTRAINTS="products_pkey stock_pkey stock_qty_check stock_sku_fkey"
 src -nullvalue '<null>' -separator '|' \
     "SELECT at, kind, account_id, replace(payload, ':', ': ') FROM events WHERE kind IS NOT NULL" |
     LC_ALL=C sort >"$W/events.src"
-src -nullvalue '<null>' -separator '|' "SELECT id, lower(hex(name)) FROM digest" | LC_ALL=C sort >"$W/digest.src"
+src -nullvalue '<null>' -separator '|' "SELECT id, CASE WHEN name IS NOT NULL THEN lower(hex(name)) END FROM digest" |
+    LC_ALL=C sort >"$W/digest.src"
 
 target_dumps() {
     pg_psql -P null='<null>' -F '|' -c "SELECT at, kind, account_id, payload FROM acct.events" |
@@ -89,6 +92,7 @@ fresh() {
         -c "DROP SCHEMA IF EXISTS pgmap CASCADE" -f "$FIX/resume_target.sql" >/dev/null
     rm -f "$REJ"
     RESUMED=
+    NO_REPORT=
 }
 
 target_rows() {
@@ -117,10 +121,10 @@ kill_where() {
     elif [ -z "$(pg_psql -c "SELECT unfinished_run FROM pgmap.mappings WHERE mapping = '$NAME'")" ]; then
         echo "after the end"
     else
-        pg_psql -c "SELECT coalesce((SELECT t || ' (' || c.status || ')'
+        pg_psql -c "SELECT coalesce((SELECT 'in ' || t || ' (' || c.status || ')'
                     FROM unnest(string_to_array('$TABLES', ' ')) WITH ORDINALITY AS u(t, o)
                     JOIN pgmap.checkpoints c ON c.mapping = '$NAME' AND c.table_name = u.t
-                    WHERE c.status <> 'done' ORDER BY o LIMIT 1), 'the after part')"
+                    WHERE c.status <> 'done' ORDER BY o LIMIT 1), 'in the after part')"
     fi
 }
 
@@ -275,9 +279,9 @@ kill_report() {
     0 | 1) _what="finished before the kill (exit $STATUS)" ;;
     *) _what="exit $STATUS" ;;
     esac
-    _where=$(kill_where)
+    KILL_WHERE=$(kill_where)
     _rows=$(target_rows)
-    is "$(state_mismatch)" "" "$SCEN kill $1 ($2): $_what after $LINES progress lines, in $_where; target: $_rows; every checkpoint counts its table's rows"
+    is "$(state_mismatch)" "" "$SCEN kill $1 ($2): $_what after $LINES progress lines, landed $KILL_WHERE; target: $_rows; every checkpoint counts its table's rows"
     like "$(pg_psql -c "SELECT rows_of('acct.digest')")" "^(0|$WANT_DIGEST)$" "$SCEN kill $1: the query table is all or nothing"
 }
 
@@ -290,13 +294,52 @@ cmp_table() {
     sed "s/^\(\(not \)\{0,1\}ok [0-9]* - \)/\1$SCEN /" "$W/tap"
 }
 
-# verify: after a scenario's last run, the target is exactly the source.
-verify() {
+# fingerprint TABLE: the md5 of the text of every row of TABLE, sorted:
+# equal fingerprints are equal multisets of rows, every value the same.
+fingerprint() {
+    pg_psql -c "SELECT md5(coalesce(string_agg(r, E'\\n' ORDER BY r COLLATE \"C\"), ''))
+                FROM (SELECT t::text AS r FROM $1 t) s"
+}
+# compare_all: every value of every table compared with the source.
+compare_all() {
     cmp_table "name IS NOT NULL" accounts acct accounts
     cmp_table "" products shop products
     cmp_table "qty IS NULL OR qty >= 0" stock shop stock
     cmp_table "kind IS NOT NULL" events acct events
     cmp_table "" digest acct digest
+}
+# compare_one TABLE: compare_all's test of one target table.
+compare_one() {
+    case $1 in
+    acct.accounts) cmp_table "name IS NOT NULL" accounts acct accounts ;;
+    shop.products) cmp_table "" products shop products ;;
+    shop.stock) cmp_table "qty IS NULL OR qty >= 0" stock shop stock ;;
+    acct.events) cmp_table "kind IS NOT NULL" events acct events ;;
+    acct.digest) cmp_table "" digest acct digest ;;
+    esac
+}
+
+# verify: after a scenario's last run, the target is exactly the source.
+# The clean run's tables are compared with the source value by value
+# (compare_all.sh), and their fingerprints kept; every other scenario's
+# tables must have the same fingerprints (the same rows, every value the
+# same text), and a table that does not is compared with the source for
+# the diagnostics.  RESUME_COMPARE_ALL=1 compares every scenario's tables
+# with the source too (about 2 s more per scenario).
+verify() {
+    if [ -z "${REF_FP:-}" ] || [ -n "${RESUME_COMPARE_ALL:-}" ]; then
+        compare_all
+    fi
+    _fps=
+    for _t in $TABLES; do
+        _fp=$(fingerprint "$_t")
+        _fps="$_fps $_t=$_fp"
+        [ -n "${REF_FP:-}" ] || continue
+        _want=$(printf '%s\n' $REF_FP | sed -n "s/^$_t=//p")
+        is "$_fp" "$_want" "$SCEN $_t: every row and value equals the clean run's (which equal the source's)"
+        [ "$_fp" = "$_want" ] || [ -n "${RESUME_COMPARE_ALL:-}" ] || compare_one "$_t"
+    done
+    [ -n "${REF_FP:-}" ] || REF_FP=$_fps
     is "$(target_rows)" "$WANT_COUNTS" "$SCEN row counts equal the source's (less the rejected rows)"
     is "$(pg_psql -c "SELECT (SELECT count(*) FROM (SELECT FROM acct.accounts GROUP BY id HAVING count(*) > 1) a)
                       || ' ' || (SELECT count(*) FROM (SELECT FROM shop.products GROUP BY sku HAVING count(*) > 1) p)
@@ -309,8 +352,12 @@ verify() {
     same_file "$REF_REJ" "$REJ" "$SCEN the rejects file equals a clean run's, byte for byte"
     is "$(sed 's/,"column":.*//' "$REJ" | sort | uniq -d | wc -l | tr -d ' ')/$(wc -l <"$REJ" | tr -d ' ')" \
         "0/$WANT_REJECTS" "$SCEN each of the $WANT_REJECTS rejected rows once in the rejects file"
-    is "$(awk '$1 == "total" { print $2, $3, $4, $5, $6 }' "$OUT")" "$REF_TOTAL" \
-        "$SCEN the last run's report counts the whole load (read inserted updated unchanged rejected)"
+    if [ -n "$NO_REPORT" ]; then
+        skip "$SCEN the last run was killed after it finished: no report"
+    else
+        is "$(awk '$1 == "total" { print $2, $3, $4, $5, $6 }' "$OUT")" "$REF_TOTAL" \
+            "$SCEN the last run's report counts the whole load (read inserted updated unchanged rejected)"
+    fi
     is "$(pg_psql -c "SELECT string_agg(DISTINCT status, ',') FROM pgmap.checkpoints WHERE mapping = '$NAME'")" \
         "done" "$SCEN every table's checkpoint is done"
     _runs=$(pg_psql -c "SELECT string_agg(status, ',' ORDER BY run_id) FROM pgmap.runs WHERE mapping = '$NAME'")
@@ -348,6 +395,7 @@ finish() {
 # HOW:ARG (see run_until; each resumes the one before), then the last run
 # and the checks.  An interruption that came after the end stops the chain.
 scenario() {
+    diag "scenario: $1"
     SCEN="[$1]"
     shift
     fresh
@@ -360,7 +408,9 @@ scenario() {
         _unf=
         has_state && _unf=$(pg_psql -c "SELECT unfinished_run FROM pgmap.mappings WHERE mapping = '$NAME'")
         run_until "$_h" "$_a"
-        [ -z "$_unf" ] || like "$(head -n 1 "$OUT")" "^resuming run $_unf of $NAME$" "$SCEN run $_k resumes run $_unf"
+        # (a killed pgmap's standard output, a file, is lost with its buffer)
+        [ -z "$_unf" ] || [ "$STATUS" = 137 ] ||
+            like "$(head -n 1 "$OUT")" "^resuming run $_unf of $NAME$" "$SCEN run $_k resumes run $_unf"
         case $_h in
         line | sleeping) is "$STATUS" 137 "$SCEN run $_k died of SIGKILL ($_h $_a)" ;;
         terminate)
@@ -369,16 +419,20 @@ scenario() {
             ;;
         esac
         kill_report "$_k" "$_h $_a"
-        case $STATUS in
-        0 | 1)
+        # the run finished (its last transaction committed) before the
+        # kill: a run now would load the mode insert tables once more
+        if [ "$KILL_WHERE" = "after the end" ]; then
             _done=1
             break
-            ;;
-        esac
+        fi
     done
     if [ -n "$_done" ]; then
-        diag "$SCEN the run ended before it was interrupted: no resume"
-        is "$STATUS" 1 "$SCEN the run that was not interrupted exits 1"
+        diag "$SCEN the run finished before it was interrupted (exit $STATUS): no resume"
+        if [ "$STATUS" = 137 ]; then
+            NO_REPORT=1   # its standard output is lost
+        else
+            is "$STATUS" 1 "$SCEN the run that was not interrupted exits 1"
+        fi
     else
         finish
     fi
@@ -404,7 +458,7 @@ case $t0$t1 in
 *) REF_SECONDS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }') ;;
 esac
 diag "clean run: $REF_LINES progress lines in $REF_SECONDS s; totals $REF_TOTAL"
-ok "$SCEN -v: at least 60 progress lines (one per committed batch of 500)" test "$LINES" -ge 60
+ok "$SCEN -v: at least 50 progress lines (one per committed batch of 500)" test "$LINES" -ge 50
 is "$(grep -v -E '^pgmap: (acct|shop)\.[a-z]+: [0-9]+ rows read, [0-9]+ rejected$' "$ERR" | grep -v '^pgmap: running' || true)" "" \
     "$SCEN -v: every progress line reads 'pgmap: SCHEMA.TABLE: N rows read, M rejected'"
 is "$(wc -l <"$REJ" | tr -d ' ')" "$WANT_REJECTS" "$SCEN $WANT_REJECTS rows rejected"
@@ -437,8 +491,8 @@ scenario "events last batch" "line:$(nth acct.events last)"
 scenario "digest, inside its transaction" "line:$(nth acct.digest mid)"
 
 # ---- 12, 13: SIGKILL at a time ----
-scenario "time 25%" "time:$(frac 0.25)"
-scenario "time 60%" "time:$(frac 0.6)"
+scenario "time 20%" "time:$(frac 0.2)"
+scenario "time 45%" "time:$(frac 0.45)"
 
 # ---- 14: a lost connection ----
 scenario "lost connection" "terminate:$(nth acct.events mid)"
@@ -449,7 +503,7 @@ scenario "chain" "line:5" "line:12" "terminate:8" "time:$(frac 0.15)"
 # ---- 16: SIGKILL inside the after part ----
 SCEN="[after part]"
 fresh
-AFTER_DELAY=5
+AFTER_DELAY=3
 KEEP_BACKEND=1
 run_until sleeping 0
 AFTER_DELAY=
@@ -492,7 +546,10 @@ verify
 # slow_done TABLE: marking TABLE done sleeps 2 s, so that pgmap can be
 # killed between the transaction of its last rows and the one of its mark.
 slow_done() {
-    run_pgmap status "$MAP"     # makes the state schema
+    # a first run makes the state schema; then the target is emptied again
+    run_until end 0
+    pg_psql -c "DROP SCHEMA acct CASCADE" -c "DROP SCHEMA shop CASCADE" -f "$FIX/resume_target.sql" >/dev/null
+    rm -f "$REJ"
     pg_psql >/dev/null <<SQL
 CREATE OR REPLACE FUNCTION public.slow_done() RETURNS trigger LANGUAGE plpgsql AS \$\$
 BEGIN PERFORM pg_sleep(2); RETURN NEW; END \$\$;
