@@ -175,21 +175,68 @@ void syncdiff_bucket_sql(const SyncDiff *d, PGconn *c, Buf *out)
     buf_printf(out, ", 1, 8))::bit(32)::int & 2147483647) %% %ld)", d->nb);
 }
 
-int syncdiff_compare(SyncDiff *d, PGconn *c, long *same, PgmError *e)
+/* The target's side.  Each row's md5 is computed once (OFFSET 0 keeps the
+ * planner from inlining the subquery into every aggregate) and read as one
+ * bigint whose halves are the two int32; with only a few thousand groups a
+ * hash aggregate is right, but the planner cannot know that about an
+ * expression and would sort every row, so sorting is off for this query. */
+int syncdiff_send(SyncDiff *d, PGconn *c, PgmError *e)
 {
     const PlanTable *t = d->t;
     Buf sql;
     buf_init(&sql);
-    buf_puts(&sql, "SELECT b, count(*), sum(('x' || substr(r, 1, 8))::bit(32)::int), "
-                   "sum(('x' || substr(r, 9, 8))::bit(32)::int) FROM (SELECT ");
-    syncdiff_bucket_sql(d, c, &sql);
-    buf_puts(&sql, " AS b, ");
+    buf_printf(&sql, "SELECT b, count(*), sum(h >> 32), sum((h << 32) >> 32) FROM (SELECT "
+                     "((('x' || substr(k, 1, 8))::bit(32)::int & 2147483647) %% %ld) AS b, "
+                     "('x' || substr(r, 1, 16))::bit(64)::bigint AS h FROM (SELECT ", d->nb);
+    row_sql(c, t, 1, &sql);
+    buf_puts(&sql, " AS k, ");
     row_sql(c, t, d->key_only, &sql);
     buf_puts(&sql, " AS r FROM ");
     pg_quote_qualified(c, &sql, t->tgt.schema, t->tgt.name);
-    buf_printf(&sql, " t%s%s) s GROUP BY b", d->live ? " WHERE " : "", d->live ? d->live : "");
-    PGresult *r = pg_query(c, sql.data, 0, NULL, e);
+    buf_printf(&sql, " t%s%s OFFSET 0) s) s GROUP BY b", d->live ? " WHERE " : "", d->live ? d->live : "");
+    int rc = pg_exec(c, "SET enable_sort = off", e);
+    if (rc == PGM_OK && !PQsendQuery(c, sql.data)) {
+        err_set(e, "target: %s", PQerrorMessage(c));
+        rc = PGM_FAIL;
+    }
+    d->sent = rc == PGM_OK;
     buf_free(&sql);
+    return rc;
+}
+
+/* Collects the result of syncdiff_send (always: the connection must be
+ * free again even when the caller gave up). */
+static PGresult *receive(SyncDiff *d, PGconn *c, PgmError *e)
+{
+    PGresult *r, *keep = NULL;
+    while ((r = PQgetResult(c)) != NULL) {
+        if (!keep)
+            keep = r;
+        else
+            PQclear(r);
+    }
+    d->sent = 0;
+    PgmError ignore = {0};
+    pg_exec(c, "RESET enable_sort", &ignore);
+    if (keep && PQresultStatus(keep) == PGRES_TUPLES_OK)
+        return keep;
+    char line[1024];
+    pg_result_error_line(keep, line, sizeof line);
+    err_set(e, "target: %s: checksums: %s", d->t->label, line);
+    PQclear(keep);
+    return NULL;
+}
+
+void syncdiff_abandon(SyncDiff *d, PGconn *c)
+{
+    PgmError ignore = {0};
+    if (d->sent)
+        PQclear(receive(d, c, &ignore));
+}
+
+int syncdiff_compare(SyncDiff *d, PGconn *c, long *same, PgmError *e)
+{
+    PGresult *r = receive(d, c, e);
     if (!r)
         return PGM_FAIL;
     unsigned char *seen = xcalloc((size_t)d->nb, 1);

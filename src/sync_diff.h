@@ -33,6 +33,7 @@ typedef struct SyncDiff {
     unsigned char *differs;  /* per bucket, after compare */
     long ndiffer;
     long uncertain;          /* source values canon_text could not promise */
+    int sent;                /* the target's query is running (syncdiff_send) */
     Buf line, rec, krec, tmp;
 } SyncDiff;
 
@@ -49,9 +50,16 @@ void syncdiff_add_key(SyncDiff *d, const char *keyfields, size_t len);
 /* The bucket of a row from its key fields (COPY fields joined by tabs). */
 long syncdiff_bucket(SyncDiff *d, const char *keyfields, size_t len);
 
-/* Runs the target's side and marks the buckets that differ; returns the
- * source rows in the buckets that agree through *same. */
+/* Starts the target's side of the comparison without waiting for it: the
+ * server scans the target while pgmap reads the source (two cores).  The
+ * connection must not be used until syncdiff_compare or
+ * syncdiff_abandon. */
+int syncdiff_send(SyncDiff *d, PGconn *c, PgmError *e);
+/* Waits for the target's sums and marks the buckets that differ; returns
+ * the source rows in the buckets that agree through *same. */
 int syncdiff_compare(SyncDiff *d, PGconn *c, long *same, PgmError *e);
+/* Drains a sent query after a failure on the source side. */
+void syncdiff_abandon(SyncDiff *d, PGconn *c);
 
 /* The differing buckets as an int[] literal for a parameter. */
 void syncdiff_bucket_array(const SyncDiff *d, Buf *out);

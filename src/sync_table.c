@@ -248,8 +248,12 @@ static int compare_and_ship(Pass *ps, size_t i, int key_only)
     SyncDiff *d = &ps->tab->diff;
     if (syncdiff_init(d, ps->t, x->s->c, key_only, ps->tab->live, &x->s->e) != PGM_OK)
         return PGM_FAIL;
-    if (read_all(ps, pass_sum) != PGM_OK)
+    if (syncdiff_send(d, x->s->c, &x->s->e) != PGM_OK)
         return PGM_FAIL;
+    if (read_all(ps, pass_sum) != PGM_OK) {
+        syncdiff_abandon(d, x->s->c);
+        return PGM_FAIL;
+    }
     long same = 0;
     if (syncdiff_compare(d, x->s->c, &same, &x->s->e) != PGM_OK)
         return PGM_FAIL;

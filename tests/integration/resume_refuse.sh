@@ -6,6 +6,8 @@
 #    the --restart hint) and changes nothing; `--restart` abandons the run,
 #    drops the tables its ddl file made and loads everything again;
 #  - a changed batch size is no change: the run resumes;
+#  - a run that fails with its connection alive is recorded failed and
+#    resumed by the next run;
 #  - the state schema's version: a newer one is refused, a version-1 one
 #    (tests/fixtures/state_v1.sql) is upgraded to 2;
 #  - the mapping's lock: run and sync exit 75 while another session holds
@@ -40,6 +42,7 @@ WANT_COUNTS=$(src "SELECT 'accounts=' || (SELECT count(*) FROM accounts WHERE na
     || ' stock=' || (SELECT count(*) FROM stock WHERE qty IS NULL OR qty >= 0)
     || ' events=' || (SELECT count(*) FROM events WHERE kind IS NOT NULL)
     || ' digest=' || (SELECT count(*) FROM digest)")
+ACCOUNTS_OK=$(src "SELECT count(*) FROM accounts WHERE name IS NOT NULL")
 WANT_REJECTS=$(src "SELECT (SELECT count(*) FROM accounts WHERE name IS NULL) + (SELECT count(*) FROM stock WHERE qty < 0)
     + (SELECT count(*) FROM events WHERE kind IS NULL)")
 
@@ -130,6 +133,7 @@ pgmap_run() {
 }
 
 # verify LABEL: the target is exactly the source.
+# shellcheck disable=SC2034 # CMP_SRC_WHERE is read by compare_all.sh
 verify() {
     _vl=$1
     CMP_SRC_WHERE="name IS NOT NULL"
@@ -204,8 +208,8 @@ is "$STATUS" 1 "batch: 300 on accounts (no --batch): the run resumes and ends (e
 [ "$STATUS" = 1 ] || sed 's/^/#     /' "$ERR"
 like "$(head -n 1 "$OUT")" "^resuming run $RUN1 of $NAME$" "it says which run it resumes"
 like "$(cat "$OUT")" 'acct.accounts: resumed after the last committed batch of an earlier run' "accounts continues after its last batch"
-is "$(grep -c '^pgmap: acct\.accounts: ' "$ERR" || true)" "$(( (9000 - 9 - COMMITTED) / 300 ))" \
-    "the rest of accounts ($((9000 - 9 - COMMITTED)) rows to load) goes in batches of 300"
+is "$(grep -c '^pgmap: acct\.accounts: ' "$ERR" || true)" "$(((ACCOUNTS_OK - COMMITTED) / 300))" \
+    "the rest of accounts ($((ACCOUNTS_OK - COMMITTED)) rows to load) goes in batches of 300"
 verify "batch changed, resumed"
 is "$(run_statuses)" "running,warnings" "state: the killed run, then the one that finished"
 
@@ -236,7 +240,24 @@ is "$STATUS" 1 "--restart without an unfinished run: a plain run (exit 1: the sa
 like "$(run_statuses)" "^abandoned,warnings,(done|warnings)$" "state: one more run"
 diag "(a second run of the mode insert tables appends; the target is not compared again)"
 
-# ---- 3. the state schema's version ----
+# ---- 3. a run that fails with its connection alive: recorded failed, then resumed ----
+fresh
+run_pgmap run "$MAP" --source "$DB" --rejects "$W/no such directory/rejects.jsonl" --batch 500
+is "$STATUS" 2 "the rejects file cannot be written: the run fails (exit 2)"
+like "$(cat "$ERR")" "^pgmap: error: .*rejects file $W/no such directory/rejects.jsonl: No such file or directory" \
+    "it says why"
+RUN1=$(unfinished)
+is "$(run_statuses)" "failed" "state: the run is recorded as failed"
+run_pgmap status "$MAP"
+like "$(cat "$OUT")" "^  $RUN1 +run +failed .*rejects file" "pgmap status shows the failed run and its message"
+like "$(cat "$OUT")" "^mapping $NAME: run $RUN1 is unfinished" "pgmap status: it is unfinished"
+pgmap_run
+is "$STATUS" 1 "the next run resumes it and ends (exit 1, rejects)"
+like "$(head -n 1 "$OUT")" "^resuming run $RUN1 of $NAME$" "it says which run it resumes"
+is "$(target_rows)" "$WANT_COUNTS" "the load is complete"
+is "$(run_statuses)" "failed,warnings" "state: the failed run, then the one that finished"
+
+# ---- 4. the state schema's version ----
 pg_psql -c "UPDATE pgmap.version SET version = 99"
 BEFORE=$(snapshot)
 pgmap_run
@@ -268,7 +289,7 @@ is "$(target_rows)" "$WANT_COUNTS" "the load is complete"
 run_pgmap status "$MAP"
 like "$(cat "$OUT")" "^  1 +run +done .*5 +5 " "pgmap status shows the run recorded before the upgrade"
 
-# ---- 4. the mapping's lock ----
+# ---- 5. the mapping's lock ----
 # another session holds the mapping's advisory lock (the key run and sync take)
 PGAPPNAME=locker pg_psql -c "SELECT pg_advisory_lock(1885826401, hashtext('$NAME'))" -c "SELECT pg_sleep(120)" \
     >/dev/null 2>&1 &
