@@ -309,8 +309,12 @@ int exec_table(Loader *L, Reader *src, const ExecOptions *o, const PlanTable *t,
     }
     if (more < 0)
         rc = PGM_FAIL;
+    /* the last flush commits the table's end with its last rows, so no
+     * crash can fall between "all rows committed" and "table done" */
+    L->finishing = 1;
     if (rc == PGM_OK && loader_flush(L, t, &b, st, e) != PGM_OK)
         rc = PGM_FAIL;
+    L->finishing = 0;
     if (rc == PGM_OK && over_limit(t, st, e))
         rc = PGM_FAIL;
     buf_free(&x.cast);

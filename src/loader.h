@@ -43,6 +43,7 @@ typedef struct Loader {
     Report *report;
     CheckpointFn checkpoint;  /* NULL = none */
     void *checkpoint_arg;
+    int finishing;            /* this flush is the table's last: its checkpoint says done */
 } Loader;
 
 /* Creates the staging table when the plan uses one. */

@@ -163,12 +163,10 @@ static int shape_from_table(Reader *src, const TableMap *t, char **stored, SrcSh
     for (size_t i = 0; i < st.ncols; i++) {
         s->names[i] = xstrdup(st.cols[i].name);
         buf_printf(&text, "%s%s %s", i ? ", " : "", st.cols[i].name, st.cols[i].decl_type);
-        if (st.cols[i].pk_index > 0 && (size_t)st.cols[i].pk_index <= st.ncols) {
+        if (st.cols[i].pk_index > 0 && (size_t)st.cols[i].pk_index <= st.ncols)
             s->npk++;
-            s->pk_is_rowid = ascii_casecmp(st.cols[i].decl_type, "INTEGER") == 0;
-        }
     }
-    s->pk_is_rowid = s->pk_is_rowid && s->npk == 1 && st.rowid_name;
+    s->pk_is_rowid = st.pk_is_rowid;
     /* In key order: pragma's pk is the 1-based position in the key. */
     for (size_t k = 1, n = 0; k <= s->npk; k++)
         for (size_t i = 0; i < st.ncols; i++)

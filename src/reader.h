@@ -23,6 +23,8 @@ typedef struct SrcTable {
     int has_rowid;      /* SQLite: an implicit rowid exists for ordering */
     char *rowid_name;   /* then: the name that reaches it here (rowid, _rowid_ or oid,
                          * the first that no column shadows); NULL when all are shadowed */
+    int pk_is_rowid;    /* the primary key is the rowid under a column's name (INTEGER
+                         * PRIMARY KEY, but not ... DESC, which SQLite makes an index) */
 } SrcTable;
 
 typedef struct Reader Reader;   /* opaque, per source kind */

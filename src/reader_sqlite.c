@@ -164,6 +164,24 @@ static void find_rowid(SqliteReader *r, SrcTable *t)
         buf_free(&b);
     }
     t->has_rowid = t->rowid_name != NULL;
+    /* a rowid alias is one INTEGER key column with no index of its own
+     * (origin 'pk' in index_list means SQLite built one: not an alias) */
+    size_t npk = 0, intpk = 0;
+    for (size_t i = 0; i < t->ncols; i++) {
+        npk += t->cols[i].pk_index > 0;
+        intpk += t->cols[i].pk_index > 0 && ascii_casecmp(t->cols[i].decl_type, "INTEGER") == 0;
+    }
+    if (!t->has_rowid || npk != 1 || intpk != 1)
+        return;
+    st = NULL;
+    int pk_index = 0;
+    if (sqlite3_prepare_v2(r->db, "SELECT count(*) FROM pragma_index_list(?1) WHERE origin = 'pk'", -1,
+                           &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
+        pk_index = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 1;
+    }
+    sqlite3_finalize(st);
+    t->pk_is_rowid = pk_index == 0;
 }
 
 static int sqlite_describe(Reader *base, const char *table, SrcTable *out, PgmError *e)

@@ -44,6 +44,7 @@ typedef struct RunCtx {
     Report rep;
     RejectLog *rl;
     LastRow last;            /* the order key of the last row read, for checkpoints */
+    const Loader *L_active;  /* the loader of the table being loaded */
     StatePos pos;
 } RunCtx;
 
@@ -51,7 +52,8 @@ static int run_checkpoint(void *arg, const PlanTable *t, const TableStats *st, P
 {
     RunCtx *x = arg;
     lastrow_pos(&x->last, &x->pos);
-    return state_checkpoint(x->s->c, x->name, x->run_id, t->label, "loading", &x->pos, st,
+    return state_checkpoint(x->s->c, x->name, x->run_id, t->label,
+                            x->L_active && x->L_active->finishing ? "done" : "loading", &x->pos, st,
                             rejects_offset(x->rl), e);
 }
 
@@ -142,22 +144,6 @@ static int begin_run(RunCtx *x)
     return exec_truncate_replaced(p, s->c, &s->e);
 }
 
-static int mark_done(RunCtx *x, const PlanTable *t, const TableStats *st)
-{
-    PgmError *e = &x->s->e;
-    if (!x->use_state)
-        return PGM_OK;
-    lastrow_pos(&x->last, &x->pos);
-    int own = !x->o->single_tx;
-    if (own && pg_exec(x->s->c, "BEGIN", e) != PGM_OK)
-        return PGM_FAIL;
-    int rc = state_checkpoint(x->s->c, x->name, x->run_id, t->label, "done", &x->pos, st,
-                              rejects_offset(x->rl), e);
-    if (own)
-        rc = rc == PGM_OK ? pg_exec(x->s->c, "COMMIT", e) : PGM_FAIL;
-    return rc;
-}
-
 /* Step 3 for one table: skip it, continue it, or load it. */
 static int load_table(RunCtx *x, size_t i)
 {
@@ -193,14 +179,14 @@ static int load_table(RunCtx *x, size_t i)
     int rc = whole ? pg_exec(x->s->c, "BEGIN", &x->s->e) : PGM_OK;
     Loader L = x->L;
     L.in_tx = x->L.in_tx || whole;
+    x->L_active = &L;
     double t0 = exec_now();
     if (rc == PGM_OK)
         rc = exec_table(&L, x->s->src, &x->eo, t, &rd, st, &x->s->e);
     st->seconds += exec_now() - t0;
+    x->L_active = NULL;
     if (whole)
         rc = rc == PGM_OK ? pg_exec(x->s->c, "COMMIT", &x->s->e) : PGM_FAIL;
-    if (rc == PGM_OK)
-        rc = mark_done(x, t, st);
     free(params);
     arena_free(a);
     return rc;
@@ -250,7 +236,7 @@ static int execute(RunCtx *x, ExecResult *res)
     open_rejects(x);
     x->eo = (ExecOptions){x->o->dry_run, x->o->batch, x->o->verbose};
     x->L = (Loader){s->c, x->o->dry_run || x->o->single_tx, x->rl, &x->rep,
-                    x->use_state ? run_checkpoint : NULL, x};
+                    x->use_state ? run_checkpoint : NULL, x, 0};
     int rc = x->use_state ? begin_run(x) : exec_truncate_replaced(p, s->c, &s->e);
     int own = x->use_state && !x->o->single_tx;
     if (rc == PGM_OK && own)

@@ -43,8 +43,41 @@ static int drop_created(Session *s, const StateRun *prev)
     return rc;
 }
 
+/* A table the abandoned run appended to with mode insert keeps those rows
+ * (pgmap cannot tell them from the rows that were there): starting over
+ * would load them twice, so --restart refuses until it is emptied. */
+static int check_appended(Session *s, const StateRun *prev)
+{
+    const Mapping *m = s->m;
+    for (size_t i = 0; i < m->ntables; i++) {
+        const TableMap *t = &m->tables[i];
+        if (t->mode != MODE_INSERT)
+            continue;
+        const char *schema = t->schema ? t->schema : m->schema ? m->schema : "public";
+        Buf label;
+        buf_init(&label);
+        buf_printf(&label, "%s.%s", schema, t->target);
+        const StateTable *st = state_run_table(prev, label.data);
+        int created = 0;
+        for (size_t k = 0; k < prev->ncreated; k++)
+            created |= strcmp(prev->created[k], label.data) == 0;
+        if (st && !created && st->counts.inserted > 0) {
+            err_set(&s->e, "--restart: %s (mode insert) holds %ld rows the abandoned run %ld appended; "
+                           "loading it again would add them twice: empty the table (or restore it) "
+                           "first, or resume without --restart", label.data, st->counts.inserted,
+                    prev->run_id);
+            buf_free(&label);
+            return PGM_FAIL;
+        }
+        buf_free(&label);
+    }
+    return PGM_OK;
+}
+
 static int restart(Session *s, const char *name, StateRun *prev)
 {
+    if (check_appended(s, prev) != PGM_OK)
+        return PGM_FAIL;
     int rc = pg_exec(s->c, "BEGIN", &s->e);
     if (rc == PGM_OK)
         rc = drop_created(s, prev);

@@ -2,6 +2,7 @@
  * per-mapping advisory lock, and source positions (see state.h). */
 #include "state.h"
 #include "pgconn.h"
+#include "pgtype.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -161,7 +162,19 @@ void statepos_add(StatePos *p, const Value *v)
         }
         break;
     case VAL_NULL: kind = 'n'; break;
-    default: buf_append(&b, v->s, v->len); break;
+    default:
+        /* text goes through JSON and a text[]: bytes that are not clean
+         * UTF-8 (NUL, invalid sequences) are kept exactly as hex */
+        if (utf8_valid(v->s, v->len) && !memchr(v->s, '\0', v->len)) {
+            buf_append(&b, v->s, v->len);
+            break;
+        }
+        kind = 'h';
+        for (size_t i = 0; i < v->len; i++) {
+            buf_putc(&b, hex[(unsigned char)v->s[i] >> 4]);
+            buf_putc(&b, hex[(unsigned char)v->s[i] & 15]);
+        }
+        break;
     }
     p->vals[p->n] = b.data ? buf_steal(&b) : xstrdup("");
     p->kinds[p->n++] = kind;
@@ -180,12 +193,12 @@ Value statepos_value(const StatePos *p, size_t i, Arena *a)
     case 'i': return value_int(strtoll(s, NULL, 10));
     case 'r': return value_real(strtod(s, NULL));
     case 'n': return value_null();
-    case 'b': {
+    case 'b': case 'h': {
         size_t n = strlen(s) / 2;
         char *d = arena_alloc(a, n + 1);
         for (size_t k = 0; k < n; k++)
             d[k] = (char)(hexval(s[2 * k]) << 4 | hexval(s[2 * k + 1]));
-        return value_blob(d, n);
+        return p->kinds[i] == 'b' ? value_blob(d, n) : value_text(d, n);
     }
     default: return value_text(s, strlen(s));
     }

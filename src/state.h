@@ -26,7 +26,8 @@
 /* A source position or cursor mark: values with their kinds, as text. */
 typedef struct StatePos {
     char **vals;
-    char *kinds;     /* one letter per value: i integer, r real, t text, b blob (hex) */
+    char *kinds;     /* one letter per value: i integer, r real, t text, h text as hex
+                      * (not clean UTF-8), b blob (hex), n null */
     size_t n;        /* 0 = no position (start from the beginning) */
 } StatePos;
 

@@ -127,6 +127,13 @@ long state_begin_run(PGconn *c, const char *mapping, const char *command, const 
         return -1;
     long id = atol(PQgetvalue(r, 0, 0));
     PQclear(r);
+    /* the mapping's lock is ours: a run still "running" died */
+    char ids[32];
+    snprintf(ids, sizeof ids, "%ld", id);
+    const char *p3[] = {mapping, ids};
+    if (pg_command(c, "UPDATE pgmap.runs SET status = 'interrupted', ended_at = clock_timestamp() "
+                      "WHERE mapping = $1 AND status = 'running' AND run_id < $2::bigint", 2, p3, e) < 0)
+        return -1;
     return id;
 }
 

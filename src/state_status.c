@@ -81,7 +81,7 @@ int state_print_status(PGconn *c, const char *mapping, long limit, FILE *out, Pg
     char lim[32];
     snprintf(lim, sizeof lim, "%ld", limit);
     const char *params[] = {mapping, lim};
-    PGresult *r = pg_query(c, "SELECT to_regclass('pgmap.cursors') IS NOT NULL", 0, NULL, e);
+    PGresult *r = pg_query(c, "SELECT to_regclass('pgmap.runs') IS NOT NULL", 0, NULL, e);
     if (!r)
         return PGM_FAIL;
     int exists = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
@@ -107,9 +107,10 @@ int state_print_status(PGconn *c, const char *mapping, long limit, FILE *out, Pg
     if (print_query(c, "\nruns (newest first):",
                     "SELECT run_id AS run, command, status, to_char(started_at, 'YYYY-MM-DD HH24:MI:SS') "
                     "AS started, coalesce(to_char(ended_at - started_at, 'HH24:MI:SS.MS'), '') AS took, "
-                    "rows_read AS read, inserted, updated, deleted, unchanged, rejected, "
+                    "rows_read AS read, inserted, updated, to_jsonb(r)->>'deleted' AS deleted, "
+                    "unchanged, rejected, "
                     "coalesce(resumed_from::text, '') AS resumes, coalesce(message, '') AS message "
-                    "FROM pgmap.runs WHERE mapping = $1 ORDER BY run_id DESC LIMIT $2::bigint",
+                    "FROM pgmap.runs r WHERE mapping = $1 ORDER BY run_id DESC LIMIT $2::bigint",
                     2, params, out, e) != PGM_OK)
         return PGM_FAIL;
     if (print_query(c, "\ntables (checkpoints of the current or last run):",
@@ -118,6 +119,13 @@ int state_print_status(PGconn *c, const char *mapping, long limit, FILE *out, Pg
                     "AS position FROM pgmap.checkpoints WHERE mapping = $1 ORDER BY table_name",
                     1, params, out, e) != PGM_OK)
         return PGM_FAIL;
+    r = pg_query(c, "SELECT to_regclass('pgmap.cursors') IS NOT NULL", 0, NULL, e);
+    if (!r)
+        return PGM_FAIL;
+    exists = strcmp(PQgetvalue(r, 0, 0), "t") == 0;   /* version 1 had no cursors */
+    PQclear(r);
+    if (!exists)
+        return PGM_OK;
     return print_query(c, "\nsync cursors:",
                        "SELECT table_name AS table, cursor_column AS cursor, mark, run_id AS run, "
                        "to_char(updated_at, 'YYYY-MM-DD HH24:MI:SS') AS updated FROM pgmap.cursors "

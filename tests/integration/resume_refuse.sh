@@ -211,7 +211,7 @@ like "$(cat "$OUT")" 'acct.accounts: resumed after the last committed batch of a
 is "$(grep -c '^pgmap: acct\.accounts: ' "$ERR" || true)" "$(((ACCOUNTS_OK - COMMITTED) / 300))" \
     "the rest of accounts ($((ACCOUNTS_OK - COMMITTED)) rows to load) goes in batches of 300"
 verify "batch changed, resumed"
-is "$(run_statuses)" "running,warnings" "state: the killed run, then the one that finished"
+is "$(run_statuses)" "interrupted,warnings" "state: the killed run, then the one that finished"
 
 # ---- 2. --restart: the unfinished run abandoned, its tables dropped, all loaded again ----
 fresh
