@@ -36,9 +36,10 @@ static int check_syncable(SyncCtx *x)
         if (t->mode == MODE_REPLACE)
             continue;
         if (t->nkey == 0 || !t->merge_sql) {
-            err_set(&x->s->e, "%s: sync needs a key and mode upsert or ignore (it is mode %s%s); "
-                              "use mode: replace to reload a table on every sync", t->label,
-                    mode_name(t->mode), t->nkey ? "" : " without a key");
+            Pos pos = t->map->mode != MODE_UNSET ? t->map->mode_pos : t->map->pos;
+            err_set(&x->s->e, "%s:%d:%d: %s: sync needs a key and mode upsert or ignore (it is mode "
+                              "%s%s); use mode: replace to reload a table on every sync", x->s->m->file,
+                    pos.line, pos.col, t->label, mode_name(t->mode), t->nkey ? "" : " without a key");
             return PGM_FAIL;
         }
         if (t->map->deletes == DEL_MARK && sync_mark_setup(x, i) != PGM_OK)

@@ -18,15 +18,17 @@ int sync_mark_setup(SyncCtx *x, size_t i)
     int ci = tgttable_column(&t->tgt, col);
     for (size_t k = 0; ci >= 0 && k < t->ncols; k++) {
         if (strcmp(t->cols[k].name, col) == 0) {
-            err_set(&x->s->e, "%s: mark_column %s is filled by the mapping; it must be left to sync",
+            err_set(&x->s->e, "%s:%d:%d: %s: mark_column %s is filled by the mapping; it must be left "
+                              "to sync", x->s->m->file, t->map->mark_pos.line, t->map->mark_pos.col,
                     t->label, col);
             return PGM_FAIL;
         }
     }
     PgTypeKind kind = ci >= 0 ? t->tgt.cols[ci].type.kind : PT_OTHER;
     if (kind != PT_BOOL && kind != PT_TIMESTAMP && kind != PT_TIMESTAMPTZ) {
-        err_set(&x->s->e, "%s: mark_column %s %s; it must be a boolean or timestamp column", t->label,
-                col, ci < 0 ? "does not exist" : "has another type");
+        err_set(&x->s->e, "%s:%d:%d: %s: mark_column %s %s; it must be a boolean or timestamp column",
+                x->s->m->file, t->map->mark_pos.line, t->map->mark_pos.col, t->label, col,
+                ci < 0 ? "does not exist" : "has another type");
         return PGM_FAIL;
     }
     Buf q;
@@ -80,9 +82,10 @@ static int mark_param(SyncCtx *x, const PlanTable *t, const StatePos *mark, Aren
     TimeParts tp;
     if (v.kind != VAL_TEXT || !tm->lookback_is_duration ||
         tp_parse_iso(v.s, v.len, &tp, 0) != TP_OK) {
-        err_set(&x->s->e, "%s: lookback %s cannot be subtracted from the cursor's mark \"%s\" "
+        err_set(&x->s->e, "%s:%d:%d: %s: lookback %s cannot be subtracted from the cursor's mark \"%s\" "
                           "(a duration needs an ISO date/time text or epoch number)",
-                t->label, tm->lookback, mark->vals[0]);
+                x->s->m->file, tm->lookback_pos.line, tm->lookback_pos.col, t->label, tm->lookback,
+                mark->vals[0]);
         return PGM_FAIL;
     }
     int64_t secs = tp_days_from_civil(tp.year, tp.month, tp.day) * 86400 + (int64_t)tp.hour * 3600 +

@@ -44,17 +44,7 @@ sqlite3 "$DB" <"$FIX/resume.sql"
 cp "$FIX/resume.yaml" "$FIX/resume.ddl" "$W/"
 
 # rows_of TABLE: its row count, NULL when it does not exist.
-pg_psql <<'SQL' >/dev/null
-CREATE FUNCTION public.rows_of(t text) RETURNS bigint LANGUAGE plpgsql AS $$
-DECLARE n bigint;
-BEGIN
-    IF to_regclass(t) IS NULL THEN
-        RETURN NULL;
-    END IF;
-    EXECUTE format('SELECT count(*) FROM %s', t) INTO n;
-    RETURN n;
-END $$;
-SQL
+pg_psql -f "$top_srcdir/tests/lib/rows_of.sql" >/dev/null
 
 # ---- what the target must hold, from the source ----
 src() {

@@ -70,17 +70,7 @@ target_rows() {
                 FROM unnest(string_to_array('acct.accounts shop.products shop.stock acct.events acct.digest', ' '))
                      WITH ORDINALITY AS u(t, o)"
 }
-pg_psql <<'SQL' >/dev/null
-CREATE FUNCTION public.rows_of(t text) RETURNS bigint LANGUAGE plpgsql AS $$
-DECLARE n bigint;
-BEGIN
-    IF to_regclass(t) IS NULL THEN
-        RETURN NULL;
-    END IF;
-    EXECUTE format('SELECT count(*) FROM %s', t) INTO n;
-    RETURN n;
-END $$;
-SQL
+pg_psql -f "$top_srcdir/tests/lib/rows_of.sql" >/dev/null
 
 run_statuses() {
     pg_psql -c "SELECT string_agg(status, ',' ORDER BY run_id) FROM pgmap.runs WHERE mapping = '$NAME'"

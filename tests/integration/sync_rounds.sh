@@ -148,4 +148,21 @@ case "$codes" in "0 75 "|"0 0 ") both=0 ;; *) both=1 ;; esac
 ok "two syncs at once: one exits 75, or they ran one after the other (exit codes: $codes)" "$both"
 compare_database "$DB" ch Genre.* MediaType.*
 
+# mapping errors that only sync meets name the file, line and column
+BAD=$PG_TMPDIR/bad.yaml
+sed 's/^  Artist:   # 275 rows$/&\n    deletes: mark\n    mark_column: no_such_column/' "$MAP" >"$BAD"
+sed -i 's/^name: .*//' "$BAD"; printf 'name: chinook\n' >>"$BAD"
+run_pgmap sync "$BAD"
+is "$STATUS" 2 "a mark_column the target lacks: exit 2"
+like "$(cat "$ERR")" "^pgmap: error: $BAD:[0-9]+:[0-9]+: ch.Artist: mark_column no_such_column does not exist" \
+    "the error names the mapping's file:line:col"
+sed 's/^  Album:   # 347 rows$/&\n    mode: insert/' "$MAP" >"$BAD"
+printf 'name: chinook\n' >>"$BAD"
+run_pgmap sync "$BAD"
+is "$STATUS" 2 "a keyed table in mode insert: exit 2"
+like "$(cat "$ERR")" "^pgmap: error: $BAD:[0-9]+:[0-9]+: ch.Album: sync needs a key and mode upsert or ignore" \
+    "the refusal names the mode's file:line:col"
+is "$(pg_psql -c "SELECT count(*) FROM pgmap.runs WHERE command = 'sync' AND status = 'running'")" "0" \
+    "a refused sync leaves no run behind (one transaction)"
+
 done_testing
