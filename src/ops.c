@@ -1,6 +1,7 @@
 /* ops.c - the operation registry: names and descriptions from the PGM_OPS
  * X-macro, compiling a YAML list item into an Op, describing and freeing
- * it, and dispatching op_run() to the per-operation runners (ops_*.c). */
+ * it, and dispatching op_run() and op_combine() to the per-operation
+ * runners and combiners (ops_*.c). */
 #include "ops.h"
 
 #include <stdarg.h>
@@ -33,6 +34,24 @@ static const OpRunFn op_runners[] = {
     PGM_OPS(PGM_OP_R)
 #undef PGM_OP_R
 };
+
+/* NULL for the operations that do not combine. */
+static const OpCombineFn op_combiners[OP__COUNT] = {
+#define PGM_OP_M(e) [OP_##e] = opm_##e,
+    PGM_COMBINING_OPS(PGM_OP_M)
+#undef PGM_OP_M
+};
+
+/* map's long form wraps the plain one (see ops_misc.c). */
+static OpCompileFn compiler_of(OpKind k)
+{
+    return k == OP_MAP ? opc_map_ext : op_compilers[k];
+}
+
+static OpRunFn runner_of(OpKind k)
+{
+    return k == OP_MAP ? opr_map_ext : op_runners[k];
+}
 
 const char *op_name(OpKind k)
 {
@@ -169,6 +188,8 @@ static void args_free(OpArgs *a)
     free(a->repl);
     free(a->min);
     free(a->max);
+    for (size_t i = 0; i < sizeof a->lookup_mem / sizeof a->lookup_mem[0]; i++)
+        free(a->lookup_mem[i]);
     if (a->md)
         pcre2_match_data_free(a->md);
     if (a->re)
@@ -223,7 +244,7 @@ int op_compile(Op *out, const YNode *item, struct Diags *d)
         args = NULL;
     OpCtx c = {op_names[k], name, args, d};
     OpArgs *a = xcalloc(1, sizeof *a);
-    if (op_compilers[k](a, &c) != 0) {
+    if (compiler_of(k)(a, &c) != 0) {
         args_free(a);
         return -1;
     }
@@ -258,7 +279,34 @@ int op_run(const Op *op, Value *v, struct Arena *scratch, char *msg, size_t msgl
         msg[0] = '\0';
     if ((unsigned)op->kind >= OP__COUNT || !op->args)
         return op_failf(msg, msglen, "operation not compiled");
-    return op_runners[op->kind](op->args, v, scratch, msg, msglen);
+    return runner_of(op->kind)(op->args, v, scratch, msg, msglen);
+}
+
+int op_combines(OpKind k)
+{
+    return (unsigned)k < OP__COUNT && op_combiners[k] != NULL;
+}
+
+int op_combine(const Op *op, const Value *vals, size_t n, Value *out, struct Arena *scratch, char *msg,
+               size_t msglen)
+{
+    if (msg && msglen)
+        msg[0] = '\0';
+    if ((unsigned)op->kind >= OP__COUNT || !op->args)
+        return op_failf(msg, msglen, "operation not compiled");
+    if (op_combiners[op->kind])
+        return op_combiners[op->kind](op->args, vals, n, out, scratch, msg, msglen);
+    if (n != 1)
+        return op_failf(msg, msglen, "combines no values");
+    *out = vals[0];
+    return op_run(op, out, scratch, msg, msglen);
+}
+
+const LookupArgs *op_lookup_args(const Op *op)
+{
+    if (!op || op->kind != OP_LOOKUP || !op->args)
+        return NULL;
+    return &((const OpArgs *)op->args)->lookup;
 }
 
 /* ---- describe ---- */
@@ -292,7 +340,7 @@ static void desc_list(Buf *b, const StrList *l)
     buf_putc(b, ']');
 }
 
-static void desc_map(Buf *b, const OpArgs *a)
+static void desc_map_values(Buf *b, const OpArgs *a)
 {
     buf_putc(b, '{');
     for (size_t i = 0; i < a->list.n; i++) {
@@ -309,6 +357,56 @@ static void desc_map(Buf *b, const OpArgs *a)
             desc_str(b, a->list2.s[i], a->list2.len[i]);
     }
     buf_putc(b, '}');
+}
+
+static void desc_map(Buf *b, const OpArgs *a)
+{
+    desc_map_values(b, a);
+    if (a->map_other == MAP_FALLBACK) {
+        buf_puts(b, ", fallback=");
+        desc_str(b, a->str, a->str_len);
+    }
+    if (a->map_other == MAP_FALLBACK_NULL)
+        buf_puts(b, ", fallback=null");
+    if (a->map_other == MAP_STRICT)
+        buf_puts(b, ", strict=true");
+}
+
+/* Arguments of the restructuring operations; defaults are shown too
+ * (sep="", nulls=skip, md5 as hex), because they shape the key a reader
+ * of `pgmap explain` is checking. */
+static void desc_restructure(Buf *b, OpKind k, const OpArgs *a)
+{
+    static const char *const algos[] = {"md5", "sha1"}, *const forms[] = {"hex", "uuid", "bigint"};
+    char ns[37];
+    const LookupArgs *l = &a->lookup;
+    switch (k) {
+    case OP_CONCAT:
+        buf_puts(b, "sep=");
+        desc_str(b, a->str ? a->str : "", a->str_len);
+        buf_puts(b, a->nulls_null ? ", nulls=null" : ", nulls=skip");
+        break;
+    case OP_COALESCE:
+        if (a->empty) buf_puts(b, "empty=true");
+        break;
+    case OP_SPLIT:
+        buf_puts(b, a->re ? "pattern=" : "sep=");
+        desc_str(b, a->str, a->str_len);
+        buf_printf(b, ", index=%ld%s%s", a->index, a->rest ? ", rest=true" : "",
+                   a->missing_null ? ", missing=null" : "");
+        break;
+    case OP_HASH: buf_printf(b, "algorithm=%s, as=%s", algos[a->algo], forms[a->as]); break;
+    case OP_UUID_V5: uuid_ns_describe(a->ns, ns); buf_printf(b, "namespace=%s", ns); break;
+    case OP_LOOKUP:
+        buf_puts(b, "table=");
+        desc_str(b, l->table, strlen(l->table));
+        buf_puts(b, ", key=");
+        desc_str(b, l->key, strlen(l->key));
+        if (l->value) { buf_puts(b, ", value="); desc_str(b, l->value, strlen(l->value)); }
+        if (l->schema) { buf_puts(b, ", schema="); desc_str(b, l->schema, strlen(l->schema)); }
+        break;
+    default: break;
+    }
 }
 
 static void desc_args(Buf *b, OpKind k, const OpArgs *a)
@@ -361,7 +459,7 @@ static void desc_args(Buf *b, OpKind k, const OpArgs *a)
         break;
     case OP_MAP: desc_map(b, a); break;
     case OP_FIX_UTF8: buf_puts(b, a->unit == 2 ? "replace" : "latin1"); break;
-    default: break;
+    default: desc_restructure(b, k, a); break;
     }
 }
 

@@ -1,4 +1,5 @@
-/* ops.h - the closed set of column operations (conversions and checks).
+/* ops.h - the closed set of column operations (conversions, checks and
+ * restructuring).
  *
  * Each operation is compiled once, when the mapping is loaded, from its YAML
  * node into an Op (regexes are compiled then, so a bad pattern is a load
@@ -43,9 +44,15 @@ struct Diags;
     X(IN,              "in",              "check: fails unless the value is one of the listed strings") \
     X(RANGE,           "range",           "check: fails unless min <= value <= max (numbers)") \
     X(NOT_NULL,        "not_null",        "check: fails when the value is NULL") \
-    X(MAP,             "map",             "replaces listed values by others; other values pass unchanged") \
+    X(MAP,             "map",             "replaces listed values by others; other values pass unchanged or become a fallback") \
     X(STRIP_NUL,       "strip_nul",       "removes NUL bytes from text (PostgreSQL text cannot hold them)") \
-    X(FIX_UTF8,        "fix_utf8",        "rewrites bytes that are not UTF-8: as Latin-1 characters, or U+FFFD with replace")
+    X(FIX_UTF8,        "fix_utf8",        "rewrites bytes that are not UTF-8: as Latin-1 characters, or U+FFFD with replace") \
+    X(CONCAT,          "concat",          "joins the values (of a multi-column from) as text with a separator, skipping NULLs") \
+    X(COALESCE,        "coalesce",        "keeps the first value that is not NULL (nor empty, with empty: true)") \
+    X(SPLIT,           "split",           "keeps one part of text split at a separator or a PCRE2 pattern") \
+    X(HASH,            "hash",            "md5 or sha1 digest of the values, as hex, a uuid or a non-negative bigint") \
+    X(UUID_V5,         "uuid_v5",         "RFC 4122 name-based (SHA-1) uuid of the values in a namespace") \
+    X(LOOKUP,          "lookup",          "replaces a key by a column of the target table's row it identifies")
 
 typedef enum OpKind {
 #define PGM_OP_ENUM(e, n, d) OP_##e,
@@ -85,5 +92,19 @@ void op_describe(const Op *op, char *buf, size_t buflen);
  * Runners must be safe on every input, including NUL bytes and invalid
  * UTF-8 (which fail, never crash). */
 int op_run(const Op *op, Value *v, struct Arena *scratch, char *msg, size_t msglen);
+
+/* Operations that take every value of a multi-column `from: [a, b, ...]` at
+ * once (concat, coalesce, hash, uuid_v5): the executor runs the ops before
+ * the first of them on each value separately, then this one on all. */
+int op_combines(OpKind k);
+/* Combines vals[0..n) into *out (results needing memory go in scratch).
+ * Same contract as op_run; for n == 1 it gives what op_run gives.  An op
+ * that does not combine takes only n == 1 ("combines no values"). */
+int op_combine(const Op *op, const Value *vals, size_t n, Value *out, struct Arena *scratch, char *msg, size_t msglen);
+
+/* lookup's arguments (the executor resolves it against the target).
+ * schema and value are NULL when the mapping leaves them out. */
+typedef struct LookupArgs { const char *table, *schema, *key, *value; } LookupArgs;
+const LookupArgs *op_lookup_args(const Op *op);   /* NULL unless op->kind == OP_LOOKUP */
 
 #endif

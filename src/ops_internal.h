@@ -43,7 +43,22 @@ typedef struct OpArgs {
     int unit;            /* epoch: 1 (s), 1000 (ms), 1000000 (us) */
     char *min, *max;     /* range bounds, canonical decimals (NULL = open) */
     locale_t loc;        /* lower/upper: C.UTF-8 for locale-free case maps */
+    int map_other;       /* map: what unlisted values become (MapOther) */
+    int nulls_null;      /* concat: a NULL makes the result NULL */
+    int empty;           /* coalesce: '' and white space count as missing */
+    long index;          /* split: part number, negative from the end */
+    int rest, missing_null; /* split: keep the rest; too few parts give NULL */
+    int algo, as;        /* hash: HASH_MD5/HASH_SHA1, HASH_HEX/UUID/BIGINT */
+    unsigned char ns[16]; /* uuid_v5: the namespace */
+    LookupArgs lookup;   /* lookup: points into lookup_mem */
+    char *lookup_mem[4]; /* lookup: table, schema, key, value (owned) */
 } OpArgs;
+
+/* map: unlisted non-NULL values pass (the plain form), become the fallback
+ * (str, or NULL), or fail (strict). */
+enum MapOther { MAP_KEEP = 0, MAP_FALLBACK, MAP_FALLBACK_NULL, MAP_STRICT };
+enum { HASH_MD5 = 0, HASH_SHA1 };
+enum { HASH_HEX = 0, HASH_UUID, HASH_BIGINT };
 
 /* What a compiler gets: the op's name node and its arguments (NULL when the
  * op was a bare name or its value was a YAML null). */
@@ -62,6 +77,22 @@ typedef int (*OpRunFn)(const OpArgs *a, Value *v, Arena *scratch, char *msg, siz
     int opr_##e(const OpArgs *a, Value *v, Arena *scratch, char *msg, size_t msglen);
 PGM_OPS(PGM_OP_DECL)
 #undef PGM_OP_DECL
+
+/* The operations that combine the values of a multi-column from (see
+ * op_combines); each has a combiner opm_X, and its runner is the combiner
+ * on one value. */
+#define PGM_COMBINING_OPS(X) X(CONCAT) X(COALESCE) X(HASH) X(UUID_V5)
+typedef int (*OpCombineFn)(const OpArgs *a, const Value *vals, size_t n, Value *out, Arena *scratch,
+                           char *msg, size_t msglen);
+#define PGM_OPM_DECL(e) \
+    int opm_##e(const OpArgs *a, const Value *vals, size_t n, Value *out, Arena *scratch, char *msg, size_t msglen);
+PGM_COMBINING_OPS(PGM_OPM_DECL)
+#undef PGM_OPM_DECL
+
+/* map's fallback form (ops_misc.c) wraps the plain map of ops_text.c, so
+ * ops.c dispatches OP_MAP to these instead of opc_MAP/opr_MAP. */
+int opc_map_ext(OpArgs *a, const OpCtx *c);
+int opr_map_ext(const OpArgs *a, Value *v, Arena *scratch, char *msg, size_t msglen);
 
 /* ---- ops.c: argument helpers for compilers ---- */
 /* Diagnostic at node n (or the item when n is NULL) prefixed "name: ". */
@@ -112,6 +143,15 @@ int dec_to_int64(const char *c, int64_t *out);
 /* Canonical lower-case uuid from text (braces, urn:uuid:, any case, hyphens
  * after groups of four) or a 16-byte blob; 0 or -1. */
 int uuid_canon(const Value *v, char out[37]);
+/* The same text forms into 16 bytes; 0 or -1. */
+int uuid_parse(const char *s, size_t len, unsigned char b[16]);
+/* Canonical lower-case 8-4-4-4-12 text of 16 bytes. */
+void uuid_write(const unsigned char b[16], char out[37]);
+
+/* ---- ops_key.c ---- */
+/* uuid_v5's namespace for descriptions: "dns", "url", "oid", "x500" or
+ * the uuid. */
+void uuid_ns_describe(const unsigned char ns[16], char out[37]);
 
 /* ---- utf8.c (utf8_seq is in util.h) ---- */
 /* Offset of the first invalid UTF-8 byte, or len when valid. */

@@ -10,7 +10,7 @@
 static void test_registry(void)
 {
     OpKind k;
-    is_int(OP__COUNT, 22, "22 operations");
+    is_int(OP__COUNT, 28, "28 operations");
     for (int i = 0; i < OP__COUNT; i++) {
         ok(op_lookup(op_name((OpKind)i), &k) == 0 && k == (OpKind)i, "lookup %s", op_name((OpKind)i));
         ok(strlen(op_description((OpKind)i)) > 10, "description of %s", op_name((OpKind)i));
