@@ -3,6 +3,7 @@
  * bounded in rows and bytes. */
 #include "exec.h"
 #include "ddl_exec.h"
+#include "lookup.h"
 #include "pgconn.h"
 
 #include <stdio.h>
@@ -163,16 +164,62 @@ static int cast_column(RowCtx *x, const PlanColumn *pc, Value v, Buf *out)
     }
 }
 
+/* Runs op i of the column on *v: a lookup through the loader's
+ * connection, anything else by itself.  0, -1 (msg) or -2 (e set). */
+static int run_op(RowCtx *x, const PlanColumn *pc, size_t i, Value *v, char *msg, size_t msglen)
+{
+    if (pc->lookups && pc->lookups[i])
+        return lookup_run(pc->lookups[i], x->L->c, v, x->scratch, msg, msglen, x->e);
+    return op_run(&pc->ops[i], v, x->scratch, msg, msglen);
+}
+
+/* A `from:` list: the ops before the combining one run on each value,
+ * then it makes one value of them.  Returns the index of the next op to
+ * run, or nops + 1 with *rc set when a failure ended the program. */
+static size_t combine_sources(RowCtx *x, const PlanColumn *pc, Value *v, int *rc)
+{
+    char msg[512];
+    Value *vals = arena_alloc(x->scratch, pc->nsrcs * sizeof *vals);
+    for (size_t k = 0; k < pc->nsrcs; k++) {
+        vals[k] = x->row[pc->srcs[k]];
+        if (matches_null_if(x->t, &vals[k], x->scratch))
+            vals[k] = value_null();
+        for (size_t i = 0; i < pc->ncombine; i++) {
+            int r = run_op(x, pc, i, &vals[k], msg, sizeof msg);
+            if (r == 0)
+                continue;
+            *rc = r == -2 ? COL_IOERR : apply_on_error(x, pc, op_name(pc->ops[i].kind), msg, v);
+            return pc->nops + 1;
+        }
+    }
+    const Op *op = &pc->ops[pc->ncombine];
+    if (op_combine(op, vals, pc->nsrcs, v, x->scratch, msg, sizeof msg) != 0) {
+        *rc = apply_on_error(x, pc, op_name(op->kind), msg, v);
+        return pc->nops + 1;
+    }
+    return pc->ncombine + 1;
+}
+
 /* Runs one column's program and appends its COPY field. */
 static int convert_column(RowCtx *x, const PlanColumn *pc, Buf *out)
 {
     Value v = x->row[pc->src];
     char msg[512];
-    if (matches_null_if(x->t, &v, x->scratch))
+    size_t first = 0;
+    if (pc->nsrcs) {
+        int rc = COL_OK;
+        first = combine_sources(x, pc, &v, &rc);
+        if (rc != COL_OK)
+            return rc;
+    } else if (matches_null_if(x->t, &v, x->scratch)) {
         v = value_null();
-    for (size_t i = 0; i < pc->nops; i++) {
-        if (op_run(&pc->ops[i], &v, x->scratch, msg, sizeof msg) == 0)
+    }
+    for (size_t i = first; i < pc->nops; i++) {
+        int r = run_op(x, pc, i, &v, msg, sizeof msg);
+        if (r == 0)
             continue;
+        if (r == -2)
+            return COL_IOERR;
         int rc = apply_on_error(x, pc, op_name(pc->ops[i].kind), msg, &v);
         if (rc != COL_OK)
             return rc;
@@ -200,6 +247,10 @@ static int convert_row(RowCtx *x)
             return PGM_OK;
         }
         return PGM_FAIL;
+    }
+    if (x->t->dedup) {   /* the stage keeps the read order and the reject id */
+        buf_printf(data, "\t%ld\t", x->rownum);
+        copy_escape(data, x->key_json, strlen(x->key_json));
     }
     buf_putc(data, '\n');
     batch_commit_row(x->b, x->key_json);
@@ -264,12 +315,32 @@ void lastrow_pos(const LastRow *l, StatePos *out)
         statepos_add(out, &l->vals[k]);
 }
 
+int exec_prepare_lookups(PGconn *c, const PlanTable *t, PgmError *e)
+{
+    for (size_t i = 0; i < t->ncols; i++)
+        for (size_t k = 0; t->cols[i].lookups && k < t->cols[i].nops; k++)
+            if (t->cols[i].lookups[k] && lookup_prepare(t->cols[i].lookups[k], c, e) != PGM_OK) {
+                err_prefix(e, "%s", t->label);
+                return PGM_FAIL;
+            }
+    return PGM_OK;
+}
+
+int exec_lookups_need_connection(const PlanTable *t)
+{
+    for (size_t i = 0; i < t->ncols; i++)
+        for (size_t k = 0; t->cols[i].lookups && k < t->cols[i].nops; k++)
+            if (t->cols[i].lookups[k] && lookup_needs_connection(t->cols[i].lookups[k]))
+                return 1;
+    return 0;
+}
+
 /* Streams one table through its program into batches. */
 int exec_table(Loader *L, Reader *src, const ExecOptions *o, const PlanTable *t,
                const TableRead *rd, TableStats *st, PgmError *e)
 {
     Cursor *cur = NULL;
-    if (loader_prepare_table(L, t, e) != PGM_OK)
+    if (loader_prepare_table(L, t, e) != PGM_OK || exec_prepare_lookups(L->c, t, e) != PGM_OK)
         return PGM_FAIL;
     const char *sql = rd && rd->sql ? rd->sql : t->src_sql;
     if (src->ops->query(src, sql, &cur, e) != PGM_OK ||

@@ -48,6 +48,12 @@ typedef struct TableRead {
  * the loader's checkpoint).  st counts on from its current values. */
 int exec_table(Loader *L, Reader *src, const ExecOptions *o, const PlanTable *t,
                const TableRead *rd, TableStats *st, PgmError *e);
+/* Reads the tables t's lookups refer to (the small ones whole): before
+ * each pass over t, since they may have changed. */
+int exec_prepare_lookups(PGconn *c, const PlanTable *t, PgmError *e);
+/* 1 when one of t's lookups reads a table too large to hold: converting
+ * t's rows then needs the target connection. */
+int exec_lookups_need_connection(const PlanTable *t);
 /* Empties the replace-mode tables, in one statement. */
 int exec_truncate_replaced(const Plan *p, PGconn *c, PgmError *e);
 /* The ddl file's after part, when this run (or the one it resumes)

@@ -1,6 +1,7 @@
 /* loader.c - COPY batches, staging merges and the split that isolates the
  * rows the database refuses (see loader.h). */
 #include "loader.h"
+#include "loader_internal.h"
 #include "pgconn.h"
 
 #include <stdlib.h>
@@ -46,15 +47,7 @@ void batch_commit_row(Batch *b, const char *key_json)
     b->off[b->nrows] = b->data.len;
 }
 
-/* What a failed attempt tells us about the refusal. */
-typedef struct Refusal {
-    char sqlstate[8];
-    char constraint[128];
-    char column[128];
-    char message[1024];
-} Refusal;
-
-static void refusal_from(const PGresult *r, Refusal *f)
+void refusal_from(const PGresult *r, Refusal *f)
 {
     const char *s = PQresultErrorField(r, PG_DIAG_SQLSTATE);
     const char *c = PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME);
@@ -66,22 +59,16 @@ static void refusal_from(const PGresult *r, Refusal *f)
 }
 
 /* Data problems are isolated to rows; anything else stops the run. */
-static int is_row_refusal(const Refusal *f)
+int is_row_refusal(const Refusal *f)
 {
     return strncmp(f->sqlstate, "21", 2) == 0 || strncmp(f->sqlstate, "22", 2) == 0 ||
            strncmp(f->sqlstate, "23", 2) == 0;
 }
 
-/* Every attempt is a savepoint inside the batch's transaction, so a split
- * batch commits (with its checkpoint) as one. */
-static const char TRY_BEGIN[] = "SAVEPOINT pgmap_batch";
-static const char TRY_COMMIT[] = "RELEASE SAVEPOINT pgmap_batch";
-static const char TRY_ROLLBACK[] = "ROLLBACK TO SAVEPOINT pgmap_batch; RELEASE SAVEPOINT pgmap_batch";
-
 /* Runs one statement (or, when want is PGRES_TUPLES_OK, the prepared
  * statement of that name); on failure fills f and returns 1 (a refusal of
  * rows) or -1 (anything else, with e set). */
-static int step(Loader *L, const char *sql, ExecStatusType want, PGresult **keep, Refusal *f,
+int loader_step(Loader *L, const char *sql, ExecStatusType want, PGresult **keep, Refusal *f,
                 PgmError *e)
 {
     PGresult *r = want == PGRES_TUPLES_OK ? PQexecPrepared(L->c, sql, 0, NULL, NULL, NULL, 0)
@@ -139,29 +126,29 @@ static int try_rows(Loader *L, const PlanTable *t, const Batch *b, size_t lo, si
                     TableStats *st, Refusal *f, PgmError *e)
 {
     long copied = 0, ins = 0, upd = 0;
-    if (step(L, TRY_BEGIN, PGRES_COMMAND_OK, NULL, f, e) != 0)
+    if (loader_step(L, TRY_BEGIN, PGRES_COMMAND_OK, NULL, f, e) != 0)
         return -1;
     int rc = 0;
-    if (t->stage_name) {
+    if (t->stage_name && !t->dedup) {   /* a dedup stage keeps every row until the end */
         char sql[128];
         snprintf(sql, sizeof sql, "TRUNCATE pg_temp.%s", t->stage_name);
-        rc = step(L, sql, PGRES_COMMAND_OK, NULL, f, e);
+        rc = loader_step(L, sql, PGRES_COMMAND_OK, NULL, f, e);
     }
     if (rc == 0)
         rc = copy_rows(L, t, b, lo, hi, &copied, f, e);
-    if (rc == 0 && t->merge_sql) {
+    if (rc == 0 && t->merge_sql && !t->dedup) {
         PGresult *r = NULL;
-        rc = step(L, t->stage_name, PGRES_TUPLES_OK, &r, f, e);
+        rc = loader_step(L, t->stage_name, PGRES_TUPLES_OK, &r, f, e);
         if (rc == 0) {
             ins = atol(PQgetvalue(r, 0, 0));
             upd = atol(PQgetvalue(r, 0, 1));
             PQclear(r);
         }
-    } else {
+    } else if (!t->dedup) {
         ins = copied;
     }
     if (rc == 0)
-        rc = step(L, TRY_COMMIT, PGRES_COMMAND_OK, NULL, f, e);
+        rc = loader_step(L, TRY_COMMIT, PGRES_COMMAND_OK, NULL, f, e);
     if (rc != 0) {
         PGresult *r = PQexec(L->c, TRY_ROLLBACK);
         PQclear(r);
@@ -169,7 +156,8 @@ static int try_rows(Loader *L, const PlanTable *t, const Batch *b, size_t lo, si
     }
     st->inserted += ins;
     st->updated += upd;
-    st->unchanged += (long)(hi - lo) - ins - upd;
+    if (!t->dedup)   /* counted when the winners are merged */
+        st->unchanged += (long)(hi - lo) - ins - upd;
     return 0;
 }
 
@@ -247,12 +235,14 @@ static int send_range(Loader *L, const PlanTable *t, const Batch *b, size_t lo, 
 
 int loader_flush(Loader *L, const PlanTable *t, Batch *b, TableStats *st, PgmError *e)
 {
-    if (b->nrows == 0 && !L->checkpoint)
+    if (b->nrows == 0 && !L->checkpoint && !(t->dedup && L->finishing))
         return PGM_OK;
     st->bytes += (double)b->data.len;
     int rc = L->in_tx ? PGM_OK : pg_exec(L->c, "BEGIN", e);
     if (rc == PGM_OK)
         rc = send_range(L, t, b, 0, b->nrows, st, e);
+    if (rc == PGM_OK && t->dedup && L->finishing)
+        rc = loader_dedup_finish(L, t, st, e);
     /* the checkpoint commits with the rows it describes */
     if (rc == PGM_OK && L->checkpoint)
         rc = L->checkpoint(L->checkpoint_arg, t, st, e);
@@ -274,6 +264,8 @@ int loader_prepare_table(Loader *L, const PlanTable *t, PgmError *e)
         err_prefix(e, "%s: creating the staging table", t->label);
         return PGM_FAIL;
     }
+    if (t->dedup)
+        return loader_dedup_begin(L, t, e);
     /* The merge runs once per batch: prepare it once per table.  Prepared
      * statements belong to the session, so a rollback keeps it. */
     /* sync prepares a table again for its second read: once is enough */

@@ -60,4 +60,10 @@ void key_deletes(Ctx *c, void *o, const YNode *v);
 void key_mark_column(Ctx *c, void *o, const YNode *v);
 void check_sync_keys(Ctx *c, const TableMap *t);
 
+/* mapping_restructure.c: `from:` lists, `dedup`, `load_order`. */
+void key_col_from_list(Ctx *c, void *o, const YNode *v);
+void key_dedup(Ctx *c, void *o, const YNode *v);
+void key_load_order(Ctx *c, void *o, const YNode *v);
+void check_restructure_column(Ctx *c, const ColumnMap *col);
+
 #endif

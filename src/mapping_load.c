@@ -20,7 +20,10 @@
 
 static void col_from(Ctx *c, void *o, const YNode *v)
 {
-    set_str(c, "from", v, &((ColumnMap *)o)->from, &((ColumnMap *)o)->from_pos);
+    if (v->kind == YN_SEQ)
+        key_col_from_list(c, o, v);
+    else
+        set_str(c, "from", v, &((ColumnMap *)o)->from, &((ColumnMap *)o)->from_pos);
 }
 
 static void col_sql(Ctx *c, void *o, const YNode *v)
@@ -55,7 +58,7 @@ static void col_skip(Ctx *c, void *o, const YNode *v)
 }
 
 static const KeyDef column_keys[] = {
-    {"from", K_SCALAR, col_from},
+    {"from", K_SCALAR | K_SEQ, col_from},
     {"sql", K_SCALAR, col_sql},
     {"ops", K_SEQ, col_ops},
     {"on_error", K_SCALAR | K_NULL, col_on_error},
@@ -76,9 +79,10 @@ static void load_column(Ctx *c, const TableMap *t, ColumnMap *col, const YNode *
     } else if (v->kind == YN_MAP) {
         char *where = arena_printf(c->a, "in column \"%s\" of table \"%s\"", col->target, t->target);
         apply_keys(c, column_keys, NELEM(column_keys), v, col, where);
-        if (col->from && col->sql)
+        if ((col->from || col->nfrom) && col->sql)
             diag_error(c->d, col->sql_pos.line, col->sql_pos.col,
                        "sql: cannot be used together with from (line %d)", col->from_pos.line);
+        check_restructure_column(c, col);
     } else {
         diag_error(c->d, v->line, v->col,
                    "column \"%s\": expected a source column name, a map or null, got a list",
@@ -198,6 +202,7 @@ static const KeyDef table_keys[] = {
     {"lookback", K_SCALAR, key_lookback},
     {"deletes", K_SCALAR, key_deletes},
     {"mark_column", K_SCALAR, key_mark_column},
+    {"dedup", K_SCALAR | K_MAP, key_dedup},
 };
 
 /* Source selection is per concrete table: a glob naming a source would
@@ -351,6 +356,7 @@ static const KeyDef top_keys[] = {
     {"on_error", K_SCALAR | K_NULL, top_on_error},
     {"reject_limit", K_SCALAR, top_reject_limit},
     {"tables", K_MAP, top_tables},
+    {"load_order", K_SEQ, key_load_order},
 };
 
 static void build(Ctx *c, const YNode *root)

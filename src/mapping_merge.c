@@ -48,8 +48,10 @@ static void merge_column(ColumnMap *r, const ColumnMap *o, int from_glob)
     if (!from_glob)
         r->from_glob = 0;
     /* from and sql are alternatives: the later layer's choice replaces both */
-    if (o->from) {
+    if (o->from || o->nfrom) {
         r->from = o->from;
+        r->from_list = o->from_list;
+        r->nfrom = o->nfrom;
         r->from_pos = o->from_pos;
         r->sql = NULL;
     }
@@ -57,6 +59,8 @@ static void merge_column(ColumnMap *r, const ColumnMap *o, int from_glob)
         r->sql = o->sql;
         r->sql_pos = o->sql_pos;
         r->from = NULL;
+        r->from_list = NULL;
+        r->nfrom = 0;
     }
     if (o->skip >= 0)
         r->skip = o->skip;
@@ -100,6 +104,11 @@ static void overlay(TableMap *r, const TableMap *o, int from_glob)
     if (o->deletes) {
         r->deletes = o->deletes;
         r->deletes_pos = o->deletes_pos;
+    }
+    if (o->dedup) {
+        r->dedup = o->dedup;
+        r->dedup_col = o->dedup_col;
+        r->dedup_pos = o->dedup_pos;
     }
     if (o->mark_column) {
         r->mark_column = o->mark_column;

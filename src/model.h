@@ -44,13 +44,23 @@ typedef enum DeletePolicy {
     DEL_MARK        /* sync sets the table's mark_column (true, or now() for a timestamp) */
 } DeletePolicy;
 
+typedef enum DedupRule {
+    DEDUP_NONE = 0,
+    DEDUP_FIRST,    /* the first source row (in read order) of each key wins */
+    DEDUP_LAST,     /* the last one */
+    DEDUP_MAX,      /* the row with the largest dedup_col (ties: first) */
+    DEDUP_MIN       /* the smallest */
+} DedupRule;
+
 typedef struct Pos { int line, col; } Pos;
 
 typedef struct ColumnMap {
     const char *target;   /* target column name (the key) */
     Pos pos;
-    const char *from;     /* source column; NULL = same name as target */
+    const char *from;     /* source column; NULL = same name as target (or from_list) */
     Pos from_pos;
+    const char **from_list; /* `from: [a, b]`: several source columns, combined by an op */
+    size_t nfrom;         /* entries in from_list (0 = a single `from`) */
     const char *sql;      /* source-side SQL expression instead of `from` */
     Pos sql_pos;
     int skip;             /* `target: null` or `skip: true`: leave to the target default */
@@ -98,6 +108,10 @@ typedef struct TableMap {
     Pos deletes_pos;
     const char *mark_column; /* target column set by deletes: mark */
     Pos mark_pos;
+    /* Restructuring (mapping_restructure.c) */
+    DedupRule dedup;      /* rows with the same target key: which one is loaded */
+    const char *dedup_col;/* DEDUP_MAX/MIN: the target column compared */
+    Pos dedup_pos;
 } TableMap;
 
 typedef struct Mapping {
@@ -122,6 +136,9 @@ typedef struct Mapping {
     size_t ntables;
     TableMap *globs;      /* glob entries as written (kept for explain) */
     size_t nglobs;
+    const char **load_order; /* `load_order:` target tables loaded first, in this order */
+    size_t nload_order;
+    Pos load_order_pos;
 } Mapping;
 
 /* Loads and validates the mapping file.  Returns the model, or NULL when

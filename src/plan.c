@@ -270,19 +270,27 @@ static int resolve_source(ColCtx *x, const TgtColumn *tc, const ColumnMap *cm, c
         }
         return plan_select_item(x->t, item, x->cap);
     }
+    if (cm && cm->nfrom)
+        return plan_resolve_list(x, cm, desc);
     const char *from = cm && cm->from ? cm->from : tc->name;
+    return plan_resolve_from(x, from, cm, cm && cm->from ? cm->from_pos : cm ? cm->pos : x->tm->pos, desc);
+}
+
+int plan_resolve_from(ColCtx *x, const char *from, const ColumnMap *cm, Pos pos, const char **desc)
+{
     int si = shape_find(x->shape, from);
     if (si < 0) {
         if (cm && !cm->from_glob) {
-            Pos pos = cm->from ? cm->from_pos : cm->pos;
             diag_error(x->d, pos.line, pos.col, "source column \"%s\" does not exist in %s",
                        from, x->t->source_label);
             return -2;
         }
         return -1;
     }
-    if (x->tm->query)
+    if (x->tm->query) {
+        *desc = x->shape->names[si];
         return si;   /* query output columns are selected as they are */
+    }
     int item = plan_select_item(x->t, x->shape->names[si], x->cap);
     *desc = item >= 0 ? x->t->src_cols[item] : NULL;
     return item;
@@ -324,6 +332,10 @@ static void add_column(ColCtx *x, size_t ti)
     pc->cmap = cm;
     pc->ops = cm ? cm->ops : NULL;
     pc->nops = cm ? cm->nops : 0;
+    if (cm && cm->nfrom && plan_column_list(x, cm, pc) != PGM_OK)
+        return;
+    if (plan_bind_lookups(x, pc) != PGM_OK)
+        return;
     pc->on_error = column_on_error(x->p->m, x->tm, cm);
     if (pc->on_error == ONERR_DEFAULT) {
         pc->fallback = op_default_text(x->p, cm);
@@ -413,6 +425,8 @@ static int compile_table(Plan *p, const TableMap *tm, PlanTable *t, Reader *src,
     rc = compile_columns(&x);
     if (rc == PGM_OK)
         rc = choose_key_and_mode(&x);
+    if (rc == PGM_OK)
+        rc = plan_check_dedup(&x);
     if (rc == PGM_OK) {
         choose_reject_ids(&x);
         plan_choose_order(&x);
@@ -459,6 +473,12 @@ int plan_compile(const Mapping *m, Reader *src, PGconn *c, Diags *d, TargetPrep 
         return PGM_FAIL;
     }
     plan_sort(p, d);
+    if (d->errors > before) {   /* load_order naming no table */
+        err_set(e, "%s: %zu error%s in the mapping", m->file, d->errors - before,
+                d->errors - before == 1 ? "" : "s");
+        plan_free(p);
+        return PGM_FAIL;
+    }
     for (size_t i = 0; i < p->n; i++) {
         plan_build_sql(&p->tables[i], i, src, c);
         plan_build_resume_sql(&p->tables[i], src);
@@ -474,6 +494,7 @@ void plan_free(Plan *p)
         return;
     for (size_t i = 0; i < p->n; i++) {
         PlanTable *t = &p->tables[i];
+        plan_restructure_free(t);
         tgttable_free(&t->tgt);
         free(t->source_label);
         free(t->src_sql);

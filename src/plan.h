@@ -16,10 +16,17 @@
 #include "model.h"
 #include "reader.h"
 
+struct Lookup;
+
 typedef struct PlanColumn {
     const char *name;        /* target column */
     const TgtColumn *tcol;
-    int src;                 /* index into the source row */
+    int src;                 /* index into the source row (the first, for a `from:` list) */
+    int *srcs;               /* `from:` list: every source index, NULL otherwise */
+    size_t nsrcs;
+    size_t ncombine;         /* then: index of the op combining them (ops before run per value) */
+    struct Lookup **lookups; /* parallel to ops: each lookup op's runtime (owned), else NULL;
+                              * NULL when the column has no lookup */
     const char *src_desc;    /* source column or SQL expression, for messages */
     const ColumnMap *cmap;   /* NULL when filled by same-name default */
     const Op *ops;
@@ -67,6 +74,14 @@ typedef struct PlanTable {
     char *cursor_sql;        /* src_sql from a mark on (placeholder 1), by cursor then order */
     char *shape;             /* the source table's columns as text ("query" for a query) */
     char fingerprint[33];    /* md5 of everything that decides the rows loaded */
+    /* Restructuring (plan_restructure.c, loader_dedup.c) */
+    DedupRule dedup;         /* DEDUP_NONE, or: every row goes to the stage, the winner per key is merged at the end */
+    int dedup_col;           /* DEDUP_MAX/MIN: index into cols */
+    char *winners_sql;       /* CREATE TEMP TABLE of the winners, numbered */
+    char *winners_table;     /* its name, pg_temp.pgmap_win_N */
+    char *dedup_merge_sql;   /* the merge from the winners, for a range of numbers ($1 <= n < $2) */
+    char **depends;          /* target tables ("schema.table") its lookups read: loaded before it */
+    size_t ndepends;
 } PlanTable;
 
 typedef struct Plan {

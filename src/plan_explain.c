@@ -55,8 +55,16 @@ static void explain_table(const PlanTable *t, size_t n, FILE *out)
     if (t->stage_sql)
         fprintf(out, "    once: %s\n", t->stage_sql);
     fprintf(out, "    per batch: %s\n", t->copy_sql);
-    if (t->merge_sql)
+    if (t->dedup) {
+        static const char *const rule[] = {"", "first", "last", "max", "min"};
+        fprintf(out, "    at the end (dedup %s%s%s): %s\n", rule[t->dedup], t->dedup_col >= 0 ? " " : "",
+                t->dedup_col >= 0 ? t->cols[t->dedup_col].name : "", t->winners_sql);
+        fprintf(out, "    then, by ranges of winners: %s\n", t->dedup_merge_sql);
+    } else if (t->merge_sql) {
         fprintf(out, "    per batch (prepared as %s): %s\n", t->stage_name, t->merge_sql);
+    }
+    for (size_t i = 0; i < t->ndepends; i++)
+        fprintf(out, "  after %s (lookups)\n", t->depends[i]);
 }
 
 void plan_explain(const Plan *p, FILE *out)

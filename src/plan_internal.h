@@ -27,6 +27,21 @@ typedef struct ColCtx {
     size_t cap;       /* room in t->src_cols */
 } ColCtx;
 
+/* Resolves a source column name to a selected item (see plan.c):
+ * the index, -1 when absent and cm allows it, -2 after a diagnostic at pos. */
+int plan_resolve_from(ColCtx *x, const char *from, const ColumnMap *cm, Pos pos, const char **desc);
+
+/* plan_restructure.c: `from:` lists, lookups, dedup. */
+int plan_resolve_list(ColCtx *x, const ColumnMap *cm, const char **desc);
+int plan_column_list(ColCtx *x, const ColumnMap *cm, PlanColumn *pc);
+int plan_bind_lookups(ColCtx *x, PlanColumn *pc);
+int plan_check_dedup(ColCtx *x);
+int plan_is_restructuring(const PlanTable *t);
+void plan_build_dedup_sql(PlanTable *t, size_t index, PGconn *c, const char *qname);
+void plan_restructure_free(PlanTable *t);
+/* plan_sql.c: INSERT ... SELECT cols FROM `from` [ON CONFLICT ...] RETURNING counts. */
+char *plan_merge_sql(const PlanTable *t, PGconn *c, const char *qname, const char *from);
+
 /* Index of a selected source item in t->src_cols, adding it if new. */
 int plan_select_item(PlanTable *t, const char *item, size_t cap);
 /* Chooses the conflict key and the mode (plan_keys.c). */

@@ -142,10 +142,13 @@ int choose_key_and_mode(ColCtx *x)
 void choose_reject_ids(ColCtx *x)
 {
     PlanTable *t = x->t;
-    size_t n = t->nkey ? t->nkey : x->shape->npk;
+    /* Restructuring reads one source row into several tables by computed
+     * keys: the source's own key is what names "the broken row" there. */
+    int by_source = x->shape->npk > 0 && !x->tm->query && plan_is_restructuring(t);
+    size_t n = t->nkey && !by_source ? t->nkey : x->shape->npk;
     t->id_src = xcalloc(n + 1, sizeof *t->id_src);
     t->id_names = xcalloc(n + 1, sizeof *t->id_names);
-    if (t->nkey) {
+    if (t->nkey && !by_source) {
         for (size_t k = 0; k < t->nkey; k++) {
             t->id_src[k] = t->cols[t->key[k]].src;
             t->id_names[k] = (char *)t->cols[t->key[k]].src_desc;

@@ -1,5 +1,7 @@
 /* plan_order.c - sorts a plan's tables into load order: every table after
- * the tables its foreign keys reference (read from the target catalog).
+ * the tables its foreign keys reference (read from the target catalog) and
+ * the tables its lookups read; then `load_order:` moves the tables it
+ * lists to the front, in its order.
  * Self-references need no order (COPY checks them at the end of the
  * statement); a cycle between tables is broken in file order, with a
  * warning, because the rows may then be refused as orphans. */
@@ -18,7 +20,55 @@ static int references(const PlanTable *child, const PlanTable *parent)
             strcmp(f->ref_table, parent->tgt.name) == 0)
             return 1;
     }
+    for (size_t i = 0; i < child->ndepends; i++)
+        if (strcmp(child->depends[i], parent->label) == 0)
+            return 1;
     return 0;
+}
+
+static size_t find_listed(const Plan *p, const char *name)
+{
+    for (size_t i = 0; i < p->n; i++)
+        if (strcmp(p->tables[i].map->target, name) == 0 || strcmp(p->tables[i].label, name) == 0)
+            return i;
+    return p->n;
+}
+
+/* The user's order wins; a lookup that would then run before its table
+ * is loaded finds nothing, which is worth a warning. */
+static void apply_load_order(Plan *p, Diags *d)
+{
+    const Mapping *m = p->m;
+    PlanTable *out = xcalloc(p->n ? p->n : 1, sizeof *out);
+    char *taken = xcalloc(p->n ? p->n : 1, 1);
+    size_t k = 0;
+    for (size_t i = 0; i < m->nload_order; i++) {
+        size_t at = find_listed(p, m->load_order[i]);
+        int skipped = 0;
+        for (size_t t = 0; t < m->ntables; t++)
+            skipped |= m->tables[t].skip && strcmp(m->tables[t].target, m->load_order[i]) == 0;
+        if (at == p->n && !skipped) {
+            diag_error(d, m->load_order_pos.line, m->load_order_pos.col,
+                       "load_order: \"%s\" is not a table of this mapping", m->load_order[i]);
+            continue;
+        }
+        if (at < p->n && !taken[at]) {
+            taken[at] = 1;
+            out[k++] = p->tables[at];
+        }
+    }
+    for (size_t i = 0; i < p->n; i++)
+        if (!taken[i])
+            out[k++] = p->tables[i];
+    for (size_t i = 0; i < k; i++)
+        for (size_t j = i + 1; j < k; j++)
+            for (size_t n = 0; n < out[i].ndepends; n++)
+                if (strcmp(out[i].depends[n], out[j].label) == 0)
+                    diag_warn(d, m->load_order_pos.line, m->load_order_pos.col,
+                              "load_order: %s looks up in %s, which loads after it", out[i].label, out[j].label);
+    memcpy(p->tables, out, k * sizeof *out);
+    free(out);
+    free(taken);
 }
 
 void plan_sort(Plan *p, Diags *d)
@@ -54,4 +104,6 @@ void plan_sort(Plan *p, Diags *d)
     memcpy(p->tables, sorted, n * sizeof *sorted);
     free(sorted);
     free(done);
+    if (p->m->nload_order)
+        apply_load_order(p, d);
 }

@@ -109,24 +109,24 @@ static void build_conflict_clause(Buf *b, PGconn *c, const PlanTable *t)
     buf_free(&rhs);
 }
 
-static void build_merge_sql(PlanTable *t, PGconn *c, Buf *qname)
+char *plan_merge_sql(const PlanTable *t, PGconn *c, const char *qname, const char *from)
 {
     Buf b;
     buf_init(&b);
-    buf_printf(&b, "WITH m AS (INSERT INTO %s AS t (", qname->data);
+    buf_printf(&b, "WITH m AS (INSERT INTO %s AS t (", qname);
     column_list(&b, c, t, NULL);
     buf_puts(&b, ")");
     if (needs_override(t))
         buf_puts(&b, " OVERRIDING SYSTEM VALUE");
     buf_puts(&b, " SELECT ");
     column_list(&b, c, t, NULL);
-    buf_printf(&b, " FROM pg_temp.%s", t->stage_name);
+    buf_printf(&b, " FROM %s", from);
     if (t->mode == MODE_UPSERT || t->mode == MODE_IGNORE)
         build_conflict_clause(&b, c, t);
     /* xmax = 0 tells a fresh insert from an update of an existing row. */
     buf_puts(&b, " RETURNING (t.xmax = 0) AS inserted) "
                  "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM m");
-    t->merge_sql = buf_steal(&b);
+    return buf_steal(&b);
 }
 
 void plan_build_sql(PlanTable *t, size_t index, const Reader *src, PGconn *c)
@@ -136,7 +136,7 @@ void plan_build_sql(PlanTable *t, size_t index, const Reader *src, PGconn *c)
     buf_init(&b);
     build_source_sql(t, src);
     pg_quote_qualified(c, &q, t->tgt.schema, t->tgt.name);
-    int direct = (t->mode == MODE_INSERT || t->mode == MODE_REPLACE) && !needs_override(t);
+    int direct = (t->mode == MODE_INSERT || t->mode == MODE_REPLACE) && !needs_override(t) && !t->dedup;
     if (!direct) {
         buf_printf(&b, "pgmap_stage_%zu", index);
         t->stage_name = buf_steal(&b);
@@ -144,7 +144,9 @@ void plan_build_sql(PlanTable *t, size_t index, const Reader *src, PGconn *c)
         column_list(&b, c, t, NULL);
         buf_printf(&b, " FROM %s WITH NO DATA", q.data);
         t->stage_sql = buf_steal(&b);
-        build_merge_sql(t, c, &q);
+        buf_printf(&b, "pg_temp.%s", t->stage_name);
+        t->merge_sql = plan_merge_sql(t, c, q.data, b.data);
+        buf_reset(&b);
         buf_printf(&b, "COPY pg_temp.%s (", t->stage_name);
     } else {
         buf_printf(&b, "COPY %s (", q.data);
@@ -156,5 +158,7 @@ void plan_build_sql(PlanTable *t, size_t index, const Reader *src, PGconn *c)
         buf_printf(&b, "TRUNCATE %s", q.data);
         t->truncate_sql = buf_steal(&b);
     }
+    if (t->dedup)
+        plan_build_dedup_sql(t, index, c, q.data);
     buf_free(&q);
 }

@@ -112,8 +112,10 @@ static void print_row(const Report *r, const TableStats *s, int w, FILE *out)
     fprintf(out, "%-*s %10ld %12ld %12ld", w, s->table, s->read, s->inserted, s->updated);
     if (r->sync)
         fprintf(out, " %10ld", s->deleted);
-    fprintf(out, " %10ld %9ld %7ld %8.2f %8.2f\n", s->unchanged, s->rejected, s->nulled, s->seconds,
-            s->bytes / 1e6);
+    fprintf(out, " %10ld", s->unchanged);
+    if (r->dedup)
+        fprintf(out, " %12ld", s->deduplicated);
+    fprintf(out, " %9ld %7ld %8.2f %8.2f\n", s->rejected, s->nulled, s->seconds, s->bytes / 1e6);
 }
 
 static void print_table(const Report *r, FILE *out)
@@ -127,7 +129,10 @@ static void print_table(const Report *r, FILE *out)
     fprintf(out, "%-*s %10s %12s %12s", (int)w, "table", "read", ins, upd);
     if (r->sync)
         fprintf(out, " %10s", "deleted");
-    fprintf(out, " %10s %9s %7s %8s %8s\n", "unchanged", "rejected", "nulled", "seconds", "MB");
+    fprintf(out, " %10s", "unchanged");
+    if (r->dedup)
+        fprintf(out, " %12s", "deduplicated");
+    fprintf(out, " %9s %7s %8s %8s\n", "rejected", "nulled", "seconds", "MB");
     TableStats tot = {.table = "total"};
     for (size_t i = 0; i < r->ntables; i++) {
         const TableStats *s = &r->tables[i];
@@ -137,6 +142,7 @@ static void print_table(const Report *r, FILE *out)
         tot.read += s->read; tot.inserted += s->inserted; tot.updated += s->updated;
         tot.unchanged += s->unchanged; tot.rejected += s->rejected; tot.nulled += s->nulled;
         tot.deleted += s->deleted; tot.seconds += s->seconds; tot.bytes += s->bytes;
+        tot.deduplicated += s->deduplicated;
     }
     print_row(r, &tot, (int)w, out);
     for (size_t i = 0; i < r->ntables; i++)

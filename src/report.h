@@ -18,6 +18,7 @@ typedef struct TableStats {
     const char *table;     /* label, borrowed from the plan */
     long read, inserted, updated, unchanged, rejected, nulled;
     long deleted;          /* sync: target rows whose source row is gone (deleted or marked) */
+    long deduplicated;     /* dedup: rows that lost to another row with the same key */
     const char *note;      /* static text or NULL: "finished in an earlier run", ... */
     double seconds;
     double bytes;          /* COPY data sent */
@@ -46,6 +47,7 @@ typedef struct Report {
     size_t nproblems, cap;
     int dry_run;
     int sync;              /* print the deleted column */
+    int dedup;             /* print the deduplicated column (a table has dedup:) */
     double seconds;
     long ddl_after;        /* statements of the ddl file's after part run */
     long ddl_skipped;      /* of those, optional ones the target refused */

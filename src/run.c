@@ -162,7 +162,7 @@ static int load_table(RunCtx *x, size_t i)
             arena_free(a);
             return PGM_OK;
         }
-        if (prev->pos.n && prev->pos.n == t->norder) {
+        if (prev->pos.n && prev->pos.n == t->norder && !t->dedup) {
             params = xcalloc(prev->pos.n, sizeof *params);
             for (size_t k = 0; k < prev->pos.n; k++)
                 params[k] = statepos_value(&prev->pos, k, a);
@@ -174,8 +174,9 @@ static int load_table(RunCtx *x, size_t i)
     }
     lastrow_free(&x->last);
     lastrow_init(&x->last, t->order_src, t->norder);
-    /* no resumable order: the whole table is one transaction */
-    int whole = x->use_state && t->norder == 0 && !x->L.in_tx;
+    /* no resumable order, or dedup (the winners are merged at the end):
+     * the whole table is one transaction */
+    int whole = x->use_state && (t->norder == 0 || t->dedup) && !x->L.in_tx;
     int rc = whole ? pg_exec(x->s->c, "BEGIN", &x->s->e) : PGM_OK;
     Loader L = x->L;
     L.in_tx = x->L.in_tx || whole;
@@ -233,6 +234,8 @@ static int execute(RunCtx *x, ExecResult *res)
     Session *s = x->s;
     const Plan *p = s->plan;
     report_init(&x->rep, p->n, x->o->dry_run);
+    for (size_t i = 0; i < p->n; i++)
+        x->rep.dedup |= p->tables[i].dedup != DEDUP_NONE;
     open_rejects(x);
     x->eo = (ExecOptions){x->o->dry_run, x->o->batch, x->o->verbose};
     x->L = (Loader){s->c, x->o->dry_run || x->o->single_tx, x->rl, &x->rep,

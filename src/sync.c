@@ -33,6 +33,14 @@ static int check_syncable(SyncCtx *x)
     const Plan *p = x->s->plan;
     for (size_t i = 0; i < p->n; i++) {
         const PlanTable *t = &p->tables[i];
+        if (t->dedup) {
+            /* The winner of a key is chosen among all source rows, which a
+             * bucket comparison of single rows cannot see. */
+            err_set(&x->s->e, "%s:%d:%d: %s: sync does not handle dedup tables yet; load it with pgmap run "
+                              "(a re-run never duplicates and updates what changed)", x->s->m->file,
+                    t->map->dedup_pos.line, t->map->dedup_pos.col, t->label);
+            return PGM_FAIL;
+        }
         if (t->mode == MODE_REPLACE)
             continue;
         if (t->nkey == 0 || !t->merge_sql) {

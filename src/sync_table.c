@@ -251,12 +251,18 @@ static int compare_and_ship(Pass *ps, size_t i, int key_only)
     SyncDiff *d = &ps->tab->diff;
     if (syncdiff_init(d, ps->t, x->s->c, key_only, ps->tab->live, &x->s->e) != PGM_OK)
         return PGM_FAIL;
-    if (syncdiff_send(d, x->s->c, &x->s->e) != PGM_OK)
+    /* The target's checksums are computed while the source is read, unless
+     * a lookup must ask the target (the connection is then in use). */
+    int overlap = !exec_lookups_need_connection(ps->t);
+    if (overlap && syncdiff_send(d, x->s->c, &x->s->e) != PGM_OK)
         return PGM_FAIL;
     if (read_all(ps, pass_sum) != PGM_OK) {
-        syncdiff_abandon(d, x->s->c);
+        if (overlap)
+            syncdiff_abandon(d, x->s->c);
         return PGM_FAIL;
     }
+    if (!overlap && syncdiff_send(d, x->s->c, &x->s->e) != PGM_OK)
+        return PGM_FAIL;
     long same = 0;
     if (syncdiff_compare(d, x->s->c, &same, &x->s->e) != PGM_OK)
         return PGM_FAIL;
@@ -291,9 +297,13 @@ int sync_table(SyncCtx *x, size_t i, TableStats *st)
     buf_init(&ps.kf);
     buf_init(&ps.best_store);
     ps.rc = rowconv_open(&x->L, t, st, &x->s->e);
+    if (ps.rc && exec_prepare_lookups(x->s->c, t, &x->s->e) != PGM_OK) {
+        rowconv_close(ps.rc);
+        ps.rc = NULL;
+    }
     StatePos mark = {0}, newmark = {0};
     int has_mark = t->cursor_src >= 0 ? state_get_mark(x->s->c, x->name, t->label, &mark, &x->s->e) : 0;
-    int rc = has_mark < 0 ? PGM_FAIL : PGM_OK;
+    int rc = has_mark < 0 || !ps.rc ? PGM_FAIL : PGM_OK;
     if (rc == PGM_OK && has_mark == 1) {
         rc = cursor_phase(x, t, &mark, st, &newmark);
         if (rc == PGM_OK && t->map->deletes != DEL_IGNORE)
