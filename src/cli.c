@@ -182,7 +182,7 @@ int session_compile(Session *s, TargetPrep *resume)
     }
     if (rc != PGM_OK)
         return PGM_FAIL;
-    s->plan->source_desc = xstrdup(s->source);
+    s->plan->source_desc = reader_masked_uri(s->source);
     char where[256];
     pg_describe(s->c, where, sizeof where);
     s->plan->target_desc = xstrdup(where);

@@ -5,7 +5,6 @@
 #include "pgtype.h"
 
 #include <errno.h>
-#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,10 @@
 
 #include "ops_internal.h"
 #include "timeparse.h"
+
+/* pgtype_json.c, this module's other half: JSON as json_in (jsonb:
+ * jsonb_in) accepts it.  Declared here because only the cast uses it. */
+int json_check_pg(const char *s, size_t len, int jsonb, size_t *err_off);
 
 /* ---- catalog ---- */
 
@@ -123,10 +126,35 @@ static int cast_int(const PgType *t, const Value *v, Buf *out, char *msg, size_t
     return 0;
 }
 
+/* numeric_in's words: NaN (no sign) fits any numeric, [+-]Infinity and
+ * [+-]inf only an unconstrained one.  1 when written, 0 when the text is
+ * not one of them, -1 with msg set. */
+static int numeric_special(const PgType *t, const Value *v, Buf *out, char *msg, size_t msglen)
+{
+    size_t len = v->len;
+    const char *s = trim(v->s, &len);
+    if (len == 3 && ascii_ncasecmp(s, "nan", 3) == 0) {
+        buf_puts(out, "NaN");
+        return 1;
+    }
+    int neg = len && s[0] == '-';
+    size_t i = len && (s[0] == '-' || s[0] == '+');
+    if (!((len - i == 8 && ascii_ncasecmp(s + i, "infinity", 8) == 0) ||
+          (len - i == 3 && ascii_ncasecmp(s + i, "inf", 3) == 0)))
+        return 0;
+    if (t->precision > 0)
+        return op_failf(msg, msglen, "numeric field overflow: %s cannot hold an infinite value", t->name);
+    buf_puts(out, neg ? "-Infinity" : "Infinity");
+    return 1;
+}
+
 static int cast_numeric(const PgType *t, const Value *v, Buf *out, char *msg, size_t msglen)
 {
     if (v->kind != VAL_INT && v->kind != VAL_REAL && v->kind != VAL_TEXT)
         return bad_kind(t, v, NULL, msg, msglen);
+    int special = v->kind == VAL_TEXT ? numeric_special(t, v, out, msg, msglen) : 0;
+    if (special)
+        return special < 0 ? -1 : 0;
     Buf c;
     buf_init(&c);
     int rc = dec_of_value(v, &c, msg, msglen);
@@ -201,10 +229,20 @@ static int cast_float(const PgType *t, const Value *v, Buf *out, char *msg, size
         d = strtod(tmp, NULL);
         if (kind == 2 && errno == ERANGE && (d == 0 || isinf(d)))
             return op_failf(msg, msglen, "%s is out of range for %s", tmp, t->name);
+        /* float4in reads the text with strtof: a denormal such as 1e-45
+         * or FLT_MAX as printed (3.4028235e+38) is fine, only a result of
+         * zero or infinity is out of range */
+        errno = 0;
+        float f = kind == 2 && t->kind == PT_FLOAT4 ? strtof(tmp, NULL) : 1.0f;
+        if (errno == ERANGE && (f == 0 || isinf(f)))
+            return op_failf(msg, msglen, "%s is out of range for %s", tmp, t->name);
     } else {
         return bad_kind(t, v, NULL, msg, msglen);
     }
-    if (t->kind == PT_FLOAT4 && isfinite(d) && (fabs(d) > FLT_MAX || (d != 0 && fabs(d) < FLT_TRUE_MIN)))
+    /* a double rounds to float4 infinity from FLT_MAX + half an ulp on, to
+     * zero at half the smallest denormal and below (float84 refuses both) */
+    if (v->kind == VAL_REAL && t->kind == PT_FLOAT4 && isfinite(d) &&
+        (fabs(d) >= 0x1.ffffffp+127 || (d != 0 && fabs(d) <= 0x1p-150)))
         return op_failf(msg, msglen, "%s is out of range for %s", real_shortest(d, tmp, sizeof tmp), t->name);
     buf_puts(out, real_shortest(d, tmp, sizeof tmp));
     return 0;
@@ -237,15 +275,60 @@ static int cast_bool(const PgType *t, const Value *v, Buf *out, char *msg, size_
 
 static const char *const epoch_hint = " (use the epoch operation for numbers)";
 
+/* date and timestamp[tz] have [+-]infinity (any case on input). */
+static int datetime_infinity(const char *s, size_t len, Buf *out)
+{
+    int neg = len && s[0] == '-';
+    size_t i = len && (s[0] == '-' || s[0] == '+');
+    if (len - i != 8 || ascii_ncasecmp(s + i, "infinity", 8) != 0)
+        return 0;
+    buf_puts(out, neg ? "-infinity" : "infinity");
+    return 1;
+}
+
+/* Writes tp as PostgreSQL does: a year before 1 (astronomical, TP_PG) as
+ * 1 - year with " BC" after everything, the offset included. */
+static void put_datetime(PgTypeKind k, const TimeParts *tp, Buf *out)
+{
+    TimeParts w = *tp;
+    int bc = w.year <= 0;
+    if (bc)
+        w.year = 1 - w.year;
+    char buf[128];
+    if (k == PT_DATE) {
+        buf_printf(out, "%04d-%02d-%02d", w.year, w.month, w.day);
+    } else {
+        tp_format_datetime(&w, buf, sizeof buf);
+        buf_puts(out, k == PT_TIME ? strchr(buf, ' ') + 1 : buf);
+    }
+    if (k == PT_TIMESTAMPTZ) {
+        if (w.has_offset) {
+            tp_format_offset(w.offset_sec, 0, buf, sizeof buf);
+            buf_puts(out, buf);
+        } else if (w.zone[0]) {
+            buf_printf(out, " %s", w.zone);
+        } else {
+            buf_puts(out, "+00");
+        }
+    }
+    if (bc)
+        buf_puts(out, " BC");
+}
+
+/* Accepts ISO 8601 and everything the server prints with DateStyle ISO
+ * (TP_PG: " BC", long years, offsets with seconds; 24:00:00; infinity). */
 static int cast_datetime(const PgType *t, const Value *v, Buf *out, char *msg, size_t msglen)
 {
     if (v->kind != VAL_TEXT)
         return bad_kind(t, v, v->kind == VAL_INT || v->kind == VAL_REAL ? epoch_hint : NULL, msg, msglen);
     size_t len = v->len;
     const char *s = trim(v->s, &len);
+    if (t->kind != PT_TIME && datetime_infinity(s, len, out))
+        return 0;
     TimeParts tp;
     const char *what = t->kind == PT_DATE ? "date" : t->kind == PT_TIME ? "time" : "timestamp";
-    int rc = t->kind == PT_TIME ? tp_parse_time(s, len, &tp) : tp_parse_iso(s, len, &tp, TP_ZONE_NAME);
+    int rc = t->kind == PT_TIME ? tp_parse_pgtime(s, len, &tp)
+                                : tp_parse_iso(s, len, &tp, TP_ZONE_NAME | TP_PG);
     if (rc == TP_OK && t->kind == PT_DATE && tp.has_time)
         rc = TP_SYNTAX;
     if (rc == TP_INVALID)
@@ -257,23 +340,7 @@ static int cast_datetime(const PgType *t, const Value *v, Buf *out, char *msg, s
                         t->kind == PT_DATE ? "YYYY-MM-DD" : t->kind == PT_TIME ? "HH:MM:SS"
                                                                               : "YYYY-MM-DD HH:MM:SS");
     }
-    char buf[128];
-    if (t->kind == PT_DATE) {
-        buf_printf(out, "%04d-%02d-%02d", tp.year, tp.month, tp.day);
-        return 0;
-    }
-    tp_format_datetime(&tp, buf, sizeof buf);
-    buf_puts(out, t->kind == PT_TIME ? buf + 11 : buf);
-    if (t->kind == PT_TIMESTAMPTZ) {
-        if (tp.has_offset) {
-            tp_format_offset(tp.offset_sec, 0, buf, sizeof buf);
-            buf_puts(out, buf);
-        } else if (tp.zone[0]) {
-            buf_printf(out, " %s", tp.zone);
-        } else {
-            buf_puts(out, "+00");
-        }
-    }
+    put_datetime(t->kind, &tp, out);
     return 0;
 }
 
@@ -341,7 +408,7 @@ static int cast_other(const PgType *t, const Value *v, Buf *out, char *msg, size
             return bad_kind(t, v, NULL, msg, msglen);
         size_t start = out->len;
         text_out(v, out);
-        if (json_check(out->data + start, out->len - start, t->kind == PT_JSONB, &off))
+        if (json_check_pg(out->data + start, out->len - start, t->kind == PT_JSONB, &off))
             return 0;
         return op_failf(msg, msglen, "not valid JSON for %s (at byte %zu)", t->name, off);
     }

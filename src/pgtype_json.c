@@ -1,7 +1,8 @@
 /* pgtype_json.c - a strict RFC 8259 JSON validator for the json operation
- * and the json/jsonb casts.  It only says yes or no (and where it stopped):
- * pgmap never needs the parsed value, and a validator without a tree can
- * be iterative with one byte of state per open container. */
+ * and the json/jsonb casts (which follow the server's rules for \u
+ * escapes).  It only says yes or no (and where it stopped): pgmap never
+ * needs the parsed value, and a validator without a tree can be iterative
+ * with one byte of state per open container. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,8 +24,14 @@ static int hex4(const unsigned char *p, const unsigned char *e, unsigned *v)
     return 0;
 }
 
+/* What a string may hold beyond RFC 8259 text: JM_JSONB refuses \u0000
+ * (jsonb cannot store it); JM_ANY_ESCAPE takes any \uXXXX, unpaired
+ * surrogates included, as PostgreSQL's json type does (it keeps the text
+ * and never decodes it). */
+enum { JM_JSONB = 1, JM_ANY_ESCAPE = 2 };
+
 /* String starting at the opening quote; returns the end or NULL. */
-static const unsigned char *json_string(const unsigned char *p, const unsigned char *e, int reject_nul)
+static const unsigned char *json_string(const unsigned char *p, const unsigned char *e, int mode)
 {
     for (p++; p < e;) {
         if (*p == '"')
@@ -50,7 +57,9 @@ static const unsigned char *json_string(const unsigned char *p, const unsigned c
         if (*p != 'u' || hex4(p + 1, e, &u) != 0)
             return NULL;
         p += 5;
-        if ((u == 0 && reject_nul) || (u >= 0xDC00 && u <= 0xDFFF))
+        if (mode & JM_ANY_ESCAPE)
+            continue;
+        if ((u == 0 && (mode & JM_JSONB)) || (u >= 0xDC00 && u <= 0xDFFF))
             return NULL;
         if (u >= 0xD800 && u <= 0xDBFF) { /* a high surrogate needs its low half */
             if (e - p < 6 || p[0] != '\\' || p[1] != 'u' || hex4(p + 2, e, &lo) != 0 ||
@@ -90,11 +99,11 @@ static const unsigned char *json_number(const unsigned char *p, const unsigned c
     return p;
 }
 
-static const unsigned char *json_scalar(const unsigned char *p, const unsigned char *e, int reject_nul)
+static const unsigned char *json_scalar(const unsigned char *p, const unsigned char *e, int mode)
 {
     static const char *const lits[] = {"true", "false", "null"};
     if (*p == '"')
-        return json_string(p, e, reject_nul);
+        return json_string(p, e, mode);
     if (*p == '-' || (*p >= '0' && *p <= '9'))
         return json_number(p, e);
     for (int i = 0; i < 3; i++) {
@@ -138,9 +147,9 @@ static unsigned char jclose(const JStack *st)
 }
 
 /* An object member's start: "key" ws ':'; returns the byte after ':'. */
-static const unsigned char *json_key(const unsigned char *p, const unsigned char *e, int reject_nul)
+static const unsigned char *json_key(const unsigned char *p, const unsigned char *e, int mode)
 {
-    const unsigned char *q = p < e && *p == '"' ? json_string(p, e, reject_nul) : NULL;
+    const unsigned char *q = p < e && *p == '"' ? json_string(p, e, mode) : NULL;
     if (!q)
         return NULL;
     q = json_ws(q, e);
@@ -149,7 +158,7 @@ static const unsigned char *json_key(const unsigned char *p, const unsigned char
 
 /* Iterative, with the open containers on a heap stack, so that "[[[[..."
  * a million deep is just long input rather than a stack overflow. */
-int json_check(const char *s, size_t len, int reject_nul, size_t *err_off)
+static int json_scan(const char *s, size_t len, int mode, size_t *err_off)
 {
     const unsigned char *b = (const unsigned char *)s, *p = b, *e = b + len, *q;
     JStack st;
@@ -167,12 +176,12 @@ int json_check(const char *s, size_t len, int reject_nul, size_t *err_off)
                 st.depth--;
                 want_value = 0;
             } else if (st.v[st.depth - 1] == '{') {
-                if (!(q = json_key(p, e, reject_nul)))
+                if (!(q = json_key(p, e, mode)))
                     break;
                 p = q;
             }
         } else if (want_value) {
-            if (!(q = p < e ? json_scalar(p, e, reject_nul) : NULL))
+            if (!(q = p < e ? json_scalar(p, e, mode) : NULL))
                 break;
             p = q;
             want_value = 0;
@@ -186,7 +195,7 @@ int json_check(const char *s, size_t len, int reject_nul, size_t *err_off)
             p = json_ws(p + 1, e);
             want_value = 1;
             if (st.v[st.depth - 1] == '{') {
-                if (!(q = json_key(p, e, reject_nul)))
+                if (!(q = json_key(p, e, mode)))
                     break;
                 p = q;
             }
@@ -199,6 +208,17 @@ int json_check(const char *s, size_t len, int reject_nul, size_t *err_off)
     if (err_off)
         *err_off = (size_t)(p - b);
     return ok;
+}
+
+int json_check(const char *s, size_t len, int reject_nul, size_t *err_off)
+{
+    return json_scan(s, len, reject_nul ? JM_JSONB : 0, err_off);
+}
+
+/* What the server's json_in (jsonb: jsonb_in) accepts; pgtype.c's cast. */
+int json_check_pg(const char *s, size_t len, int jsonb, size_t *err_off)
+{
+    return json_scan(s, len, jsonb ? JM_JSONB : JM_ANY_ESCAPE, err_off);
 }
 
 int json_valid(const char *s, size_t len)

@@ -98,10 +98,15 @@ static void build_conflict_clause(Buf *b, PGconn *c, const PlanTable *t)
         pg_quote_ident(c, b, t->cols[i].name);
         buf_puts(b, " = EXCLUDED.");
         pg_quote_ident(c, b, t->cols[i].name);
+        /* json (and types pgmap does not know, which may lack equality
+         * too, like xml) compare as text: "unchanged" means same text */
+        int as_text = t->cols[i].tcol->type.kind == PT_JSON || t->cols[i].tcol->type.kind == PT_OTHER;
         buf_printf(&lhs, "%st.", sep);
         pg_quote_ident(c, &lhs, t->cols[i].name);
+        buf_puts(&lhs, as_text ? "::text" : "");
         buf_printf(&rhs, "%sEXCLUDED.", sep);
         pg_quote_ident(c, &rhs, t->cols[i].name);
+        buf_puts(&rhs, as_text ? "::text" : "");
     }
     /* ROW() keeps the comparison a row comparison even for one column. */
     buf_printf(b, " WHERE ROW(%s) IS DISTINCT FROM ROW(%s)", lhs.data, rhs.data);

@@ -12,7 +12,13 @@ typedef struct Scheme {
     const ReaderOps *ops;
 } Scheme;
 
+/* PostgreSQL sources are URIs only.  A libpq keyword string ("host=db
+ * dbname=shop") is not recognised: it is also a legal file name, and a
+ * plain path means SQLite, so telling them apart would be a guess.  Every
+ * keyword can be given as a URI parameter instead. */
 static const Scheme schemes[] = {
+    {"postgresql://", 0, &reader_pg_ops},
+    {"postgres://", 0, &reader_pg_ops},
     {"sqlite://", 1, &reader_sqlite_ops},
     {"sqlite:", 1, &reader_sqlite_ops},
     {"file:", 0, &reader_sqlite_ops},   /* SQLite understands file: URIs itself */
@@ -23,10 +29,6 @@ int reader_open(const char *uri, Reader **out, PgmError *e)
     *out = NULL;
     if (!uri || !*uri) {
         err_set(e, "no source given (set `source:` in the mapping or use --source)");
-        return PGM_FAIL;
-    }
-    if (strncmp(uri, "postgres://", 11) == 0 || strncmp(uri, "postgresql://", 13) == 0) {
-        err_set(e, "source %s: PostgreSQL sources are not supported yet", "postgresql://...");
         return PGM_FAIL;
     }
     for (size_t i = 0; i < sizeof schemes / sizeof schemes[0]; i++) {

@@ -72,9 +72,13 @@ struct Reader {
  * path; later "postgresql://...") and opens it. */
 int reader_open(const char *uri, Reader **out, PgmError *e);
 void reader_close(Reader *r);
+/* The URI as it may be shown: passwords replaced by "***" (reader_pg.c;
+ * a path has none).  Caller frees. */
+char *reader_masked_uri(const char *uri);
 void reader_free_names(char **names, size_t n);
 void srctable_free(SrcTable *t);
 
 extern const ReaderOps reader_sqlite_ops;
+extern const ReaderOps reader_pg_ops;
 
 #endif

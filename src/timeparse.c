@@ -72,8 +72,9 @@ static int frac(const char **p, const char *e)
     return v;
 }
 
-/* Z, +hh, +hhmm or +hh:mm into seconds east; TP_SYNTAX when absent. */
-static int offset(const char **p, const char *e, int *sec)
+/* Z, +hh, +hhmm or +hh:mm (with_sec: also +hh:mm:ss) into seconds east;
+ * TP_SYNTAX when absent. */
+static int offset(const char **p, const char *e, int *sec, int with_sec)
 {
     const char *q = *p;
     if (q < e && (*q == 'Z' || *q == 'z')) {
@@ -93,10 +94,16 @@ static int offset(const char **p, const char *e, int *sec)
         return TP_SYNTAX;
     if (q[-1] == ':')
         return TP_SYNTAX;
+    int se = 0;
+    if (with_sec && e - q >= 3 && *q == ':' && is_digit(q[1])) {
+        q++;
+        if ((se = num(&q, e, 2, 2)) < 0)
+            return TP_SYNTAX;
+    }
     *p = q;
-    if (h > 15 || mi > 59)
+    if (h > 15 || mi > 59 || se > 59)
         return TP_INVALID;
-    *sec = (neg ? -1 : 1) * (h * 3600 + mi * 60);
+    *sec = (neg ? -1 : 1) * (h * 3600 + mi * 60 + se);
     return TP_OK;
 }
 
@@ -129,9 +136,10 @@ static int zone_name(const char **p, const char *e, TimeParts *tp)
     return TP_OK;
 }
 
-static int check_fields(const TimeParts *tp)
+/* min_year is 1, or lower for astronomical BC years (TP_PG). */
+static int check_fields(const TimeParts *tp, int min_year)
 {
-    if (tp->year < 1 || tp->month < 1 || tp->month > 12 || tp->day < 1 ||
+    if (tp->year < min_year || tp->month < 1 || tp->month > 12 || tp->day < 1 ||
         tp->day > tp_days_in_month(tp->year, tp->month))
         return TP_INVALID;
     if (tp->hour > 23 || tp->minute > 59 || tp->second > 59)
@@ -169,7 +177,7 @@ static int iso_zone(const char **p, const char *e, TimeParts *tp, int flags)
     if (q < e && *q == ' ')
         q++;
     if (q < e && (*q == '+' || *q == '-' || *q == 'Z' || *q == 'z')) {
-        int rc = offset(&q, e, &tp->offset_sec);
+        int rc = offset(&q, e, &tp->offset_sec, flags & TP_PG);
         if (rc != TP_OK)
             return rc;
         tp->has_offset = 1;
@@ -185,9 +193,11 @@ static int iso_zone(const char **p, const char *e, TimeParts *tp, int flags)
 
 int tp_parse_iso(const char *s, size_t len, TimeParts *tp, int flags)
 {
-    const char *p = s, *e = s + len;
+    /* PostgreSQL writes " BC" after everything, the offset included */
+    int bc = (flags & TP_PG) && len > 3 && memcmp(s + len - 3, " BC", 3) == 0;
+    const char *p = s, *e = s + len - (bc ? 3 : 0);
     memset(tp, 0, sizeof *tp);
-    tp->year = num(&p, e, 4, 4);
+    tp->year = num(&p, e, 4, (flags & TP_PG) ? 7 : 4);
     if (tp->year < 0 || p >= e || *p++ != '-' || (tp->month = num(&p, e, 2, 2)) < 0 ||
         p >= e || *p++ != '-' || (tp->day = num(&p, e, 2, 2)) < 0)
         return TP_SYNTAX;
@@ -201,10 +211,15 @@ int tp_parse_iso(const char *s, size_t len, TimeParts *tp, int flags)
     }
     if (p != e)
         return TP_SYNTAX;
-    return check_fields(tp);
+    if (!bc)
+        return check_fields(tp, 1);
+    if (tp->year < 1) /* there is no year 0 BC */
+        return TP_INVALID;
+    tp->year = 1 - tp->year;
+    return check_fields(tp, INT32_MIN);
 }
 
-int tp_parse_time(const char *s, size_t len, TimeParts *tp)
+static int parse_time(const char *s, size_t len, TimeParts *tp, int allow_24)
 {
     const char *p = s, *e = s + len;
     memset(tp, 0, sizeof *tp);
@@ -213,7 +228,19 @@ int tp_parse_time(const char *s, size_t len, TimeParts *tp)
     int rc = hms(&p, e, tp);
     if (rc != TP_OK || p != e)
         return TP_SYNTAX;
-    return check_fields(tp);
+    if (allow_24 && tp->hour == 24 && !tp->minute && !tp->second && !tp->usec)
+        return TP_OK;
+    return check_fields(tp, 1);
+}
+
+int tp_parse_time(const char *s, size_t len, TimeParts *tp)
+{
+    return parse_time(s, len, tp, 0);
+}
+
+int tp_parse_pgtime(const char *s, size_t len, TimeParts *tp)
+{
+    return parse_time(s, len, tp, 1);
 }
 
 static const char *const months[] = {"january", "february", "march", "april", "may", "june", "july",
@@ -265,7 +292,7 @@ static int directive(char d, const char **p, const char *e, TimeParts *tp, FmtSt
         *p += 2;
         break;
     case 'z': {
-        int rc = offset(p, e, &tp->offset_sec);
+        int rc = offset(p, e, &tp->offset_sec, 0);
         tp->has_offset = rc == TP_OK;
         return rc;
     }
@@ -291,7 +318,7 @@ static int resolve(TimeParts *tp, const FmtState *st)
         int64_t z = tp_days_from_civil(tp->year, 1, 1) + st->yday - 1;
         tp_civil_from_days(z, &y, &tp->month, &tp->day);
     }
-    return check_fields(tp);
+    return check_fields(tp, 1);
 }
 
 int tp_parse_format(const char *s, size_t len, const char *fmt, TimeParts *tp)
@@ -354,7 +381,9 @@ void tp_format_offset(int offset_sec, int long_form, char *out, size_t outlen)
 {
     int a = offset_sec < 0 ? -offset_sec : offset_sec;
     char sign = offset_sec < 0 ? '-' : '+';
-    if (long_form || (a / 60) % 60)
+    if (a % 60)
+        snprintf(out, outlen, "%c%02d:%02d:%02d", sign, a / 3600, (a / 60) % 60, a % 60);
+    else if (long_form || (a / 60) % 60)
         snprintf(out, outlen, "%c%02d:%02d", sign, a / 3600, (a / 60) % 60);
     else
         snprintf(out, outlen, "%c%02d", sign, a / 3600);

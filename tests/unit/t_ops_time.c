@@ -51,6 +51,12 @@ static void test_parse_timestamp(void)
     RUN("{parse_timestamp: '%Y-%m-%d %H:%M %Z'}", T("2021-06-16 10:00 America/New_York"), "2021-06-16 10:00:00 America/New_York");
     RUN("{parse_timestamp: '%Y %B %d %%'}", T("2021 December 05 %"), "2021-12-05 00:00:00");
     RUN("{parse_timestamp: '%Y %B %d'}", T("2021 Decembre 05"), "ERR:\"2021 Decembre 05\" matches neither ISO 8601 nor any of the formats");
+    /* the server's own output forms are for the final cast only (TP_PG):
+     * the operations keep to years 1-9999 and minute offsets */
+    RUN("parse_timestamp", T("0044-03-15 12:00:00 BC"), "ERR:\"0044-03-15 12:00:00 BC\" is not an ISO 8601 timestamp");
+    RUN("parse_timestamp", T("10000-01-01"), "ERR:\"10000-01-01\" is not an ISO 8601 timestamp");
+    RUN("parse_timestamp", T("1900-01-01 00:00:00+00:09:21"), "ERR:\"1900-01-01 00:00:00+00:09:21\" is not an ISO 8601 timestamp");
+    RUN("parse_timestamp", T("infinity"), "ERR:\"infinity\" is not an ISO 8601 timestamp");
     cerr("{parse_timestamp: '%d/%m/%Q'}", 2, 23, "parse_timestamp: unknown directive %Q in format \"%d/%m/%Q\"");
     cerr("{parse_timestamp: '%d/%m'}", 2, 23, "parse_timestamp: format \"%d/%m\" needs a year (%Y or %y) and a month and day (or %j)");
     cerr("{parse_timestamp: {formats: ['%Y-%m-%d', '%Y']}}", 2, 46, "parse_timestamp: format \"%Y\" needs a year (%Y or %y) and a month and day (or %j)");
@@ -71,6 +77,7 @@ static void test_parse_date(void)
     RUN("parse_date", T("2021-04-31"), "ERR:\"2021-04-31\" is not a valid date");
     RUN("parse_date", T("16/06/2021"), "ERR:\"16/06/2021\" is not an ISO 8601 date");
     RUN("parse_date", value_null(), "NULL");
+    RUN("parse_date", T("0044-03-15 BC"), "ERR:\"0044-03-15 BC\" is not an ISO 8601 date");
     RUN("{parse_date: '%m/%d/%Y'}", T("06/16/2021"), "2021-06-16");
     RUN("{parse_date: {formats: ['%d %b %Y']}}", T("5 mar 2021"), "2021-03-05");
     cerr("{parse_date: {tz: UTC}}", 2, 19, "parse_date: unknown argument \"tz\"");

@@ -130,7 +130,7 @@ static void test_numeric(void)
     CAST(n, T("1.5e3"), "1500");
     CAST(n, T("12345678901234567890.12345678901234567890"), "12345678901234567890.12345678901234567890");
     CAST(n, T("1,000"), "ERR:\"1,000\" is not a number");
-    CAST(n, T("NaN"), "ERR:\"NaN\" is not a number");
+    CAST(n, T("NaN"), "NaN"); /* numeric_in takes it (and prints it so) */
     CAST(n, T("$5"), "ERR:\"$5\" is not a number");
     CAST(n, value_int(-7), "-7");
     CAST(n, value_real(0.1), "0.1");
@@ -250,8 +250,80 @@ static void test_uuid_time(void)
     PgType tm = ty("time", -1, "time without time zone");
     CAST(tm, T("10:00"), "10:00:00");
     CAST(tm, T("23:59:59.999999"), "23:59:59.999999");
-    CAST(tm, T("24:00"), "ERR:\"24:00\" is not a valid time");
+    CAST(tm, T("24:00"), "24:00:00"); /* the server takes it too */
     CAST(tm, T("10:00:00+02"), "ERR:\"10:00:00+02\" is not a valid time (expected ISO 8601: HH:MM:SS)");
+}
+
+/* Every form the server prints (DateStyle ISO, extra_float_digits 3,
+ * TimeZone UTC) must come back unchanged: a PostgreSQL source is copied
+ * faithfully. */
+static void test_server_output(void)
+{
+    PgType d = ty("date", -1, "date"), ts = ty("timestamp", -1, "timestamp"),
+           tz = ty("timestamptz", -1, "timestamptz"), tm = ty("time", -1, "time");
+    CAST(d, T("0044-03-15 BC"), "0044-03-15 BC");
+    CAST(d, T("0001-02-29 BC"), "0001-02-29 BC"); /* 1 BC is year 0: a leap year */
+    CAST(d, T("0002-02-29 BC"), "ERR:\"0002-02-29 BC\" is not a valid date");
+    CAST(d, T("0000-01-01 BC"), "ERR:\"0000-01-01 BC\" is not a valid date");
+    CAST(d, T("4713-01-01 BC"), "4713-01-01 BC");
+    CAST(d, T("infinity"), "infinity");
+    CAST(d, T("-infinity"), "-infinity");
+    CAST(d, T(" +Infinity "), "infinity");
+    CAST(d, T("10000-01-01"), "10000-01-01");
+    CAST(d, T("5874897-12-31"), "5874897-12-31");
+    CAST(d, T("2021-06-16 bc"), "ERR:\"2021-06-16 bc\" is not a valid date (expected ISO 8601: YYYY-MM-DD)");
+    CAST(ts, T("0044-03-15 12:00:00 BC"), "0044-03-15 12:00:00 BC");
+    CAST(ts, T("294276-12-31 23:59:59.999999"), "294276-12-31 23:59:59.999999");
+    CAST(ts, T("infinity"), "infinity");
+    CAST(ts, T("-infinity"), "-infinity");
+    CAST(ts, T("infinityx"), "ERR:\"infinityx\" is not a valid timestamp (expected ISO 8601: YYYY-MM-DD HH:MM:SS)");
+    CAST(tz, T("0044-03-15 12:00:00+00 BC"), "0044-03-15 12:00:00+00 BC");
+    CAST(tz, T("0001-01-01 00:00:00.5+00 BC"), "0001-01-01 00:00:00.500000+00 BC");
+    CAST(tz, T("1900-01-01 00:00:00+00:09:21"), "1900-01-01 00:00:00+00:09:21");
+    CAST(tz, T("1800-06-16 20:14:09-03:30:15"), "1800-06-16 20:14:09-03:30:15");
+    CAST(tz, T("2021-06-16 20:14:09+05:30"), "2021-06-16 20:14:09+05:30");
+    CAST(tz, T("2021-06-16 20:14:09.000001+00"), "2021-06-16 20:14:09.000001+00");
+    CAST(tz, T("2021-06-16 20:14:09+05:30:60"), "ERR:\"2021-06-16 20:14:09+05:30:60\" is not a valid timestamp");
+    CAST(tz, T("infinity"), "infinity");
+    CAST(tz, T("-infinity"), "-infinity");
+    CAST(tm, T("24:00:00"), "24:00:00");
+    CAST(tm, T("24:00:00.000000"), "24:00:00");
+    CAST(tm, T("24:00:00.000001"), "ERR:\"24:00:00.000001\" is not a valid time");
+    CAST(tm, T("24:00:01"), "ERR:\"24:00:01\" is not a valid time");
+    CAST(tm, T("infinity"), "ERR:\"infinity\" is not a valid time (expected ISO 8601: HH:MM:SS)");
+    CAST(tm, T("12:34:56.789"), "12:34:56.789000");
+
+    PgType n = ty("numeric", -1, "numeric"), n123 = ty("numeric", ((12 << 16) | 3) + 4, "numeric(12,3)");
+    CAST(n, T("NaN"), "NaN");
+    CAST(n, T("Infinity"), "Infinity");
+    CAST(n, T("-Infinity"), "-Infinity");
+    CAST(n, T(" -inf "), "-Infinity");
+    CAST(n, T("+NaN"), "ERR:\"+NaN\" is not a number");
+    CAST(n123, T("NaN"), "NaN");
+    CAST(n123, T("Infinity"), "ERR:numeric field overflow: numeric(12,3) cannot hold an infinite value");
+    CAST(n123, T("-123456789.123"), "-123456789.123");
+
+    PgType f4 = ty("float4", -1, "real"), f8 = ty("float8", -1, "double precision");
+    CAST(f4, T("1e-45"), "1e-45");                 /* the smallest denormal, as printed */
+    CAST(f4, T("3.4028235e+38"), "3.4028235e+38"); /* FLT_MAX, as printed */
+    CAST(f4, T("-3.4028235e+38"), "-3.4028235e+38");
+    CAST(f4, T("1.1754944e-38"), "1.1754944e-38");
+    CAST(f4, T("1.0000001"), "1.0000001");
+    CAST(f4, T("3.4028236e+38"), "ERR:3.4028236e+38 is out of range for real");
+    CAST(f4, T("1e-46"), "ERR:1e-46 is out of range for real");
+    CAST(f4, T("NaN"), "NaN");
+    CAST(f4, T("-Infinity"), "-Infinity");
+    CAST(f4, value_real(3.4028235e+38), "3.4028235e+38");
+    CAST(f4, value_real(1e-45), "1e-45");
+    CAST(f4, value_real(1e-46), "ERR:1e-46 is out of range for real");
+    CAST(f8, T("5e-324"), "5e-324");
+    CAST(f8, T("1.7976931348623157e+308"), "1.7976931348623157e+308");
+    CAST(f8, T("-0"), "-0");
+
+    PgType j = ty("json", -1, "json"), jb = ty("jsonb", -1, "jsonb");
+    CAST(j, T("[\"\\ud800\", \"\\udc00x\"]"), "[\"\\ud800\", \"\\udc00x\"]"); /* json keeps any escape */
+    CAST(jb, T("\"\\ud800\""), "ERR:not valid JSON for jsonb (at byte 0)");
+    ok(!json_valid("\"\\ud800\"", 8), "json_valid stays strict about surrogates");
 }
 
 static void test_json(void)
@@ -360,6 +432,7 @@ int main(void)
     test_numeric();
     test_float_bool();
     test_uuid_time();
+    test_server_output();
     test_json();
     test_text_bytea();
     test_helpers();
