@@ -60,7 +60,10 @@ PgType pgtype_from_catalog(const char *typname, int typmod, const char *formatte
  *  - date/timestamp/timestamptz/time: TEXT in ISO 8601 (space or T,
  *    fractional seconds up to 6 digits, optional Z or +hh[:mm] offset for
  *    timestamptz; a timestamptz without offset is UTC).  Numbers are
- *    refused with a hint to use the epoch operation.
+ *    refused with a hint to use the epoch operation.  Also every form
+ *    PostgreSQL itself prints (so PG -> PG is faithful): ` BC`, infinity
+ *    and -infinity, years beyond 9999, offsets with seconds, time 24:00.
+ *  - numeric: NaN, and +-Infinity when unconstrained, as the server takes them.
  *  - json/jsonb: TEXT that is valid JSON.
  *  - bytea: BLOB (written as \x hex), TEXT as its bytes.
  *  - text/varchar/char: anything rendered as text; length checked. */
