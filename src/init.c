@@ -123,7 +123,7 @@ static char *with_ext(const char *path, const char *ext, int keep_dir)
 
 /* Writes via a temporary file and rename, so a failure never leaves half
  * a mapping behind; an existing file is kept unless --force. */
-static int write_file(const char *path, const Buf *content, int force, PgmError *e)
+int init_write_file(const char *path, const Buf *content, int force, PgmError *e)
 {
     struct stat st;
     if (!force && stat(path, &st) == 0) {
@@ -228,10 +228,57 @@ static int match_target(IDb *db, const InitOptions *o, const char *source, Buf *
     return m;
 }
 
+/* The default mapping name for a PostgreSQL source: the source schema's
+ * name, with the characters a file name should not hold replaced by _. */
+static char *pg_default_output(const char *uri)
+{
+    char *schema = init_pg_source_schema(uri);
+    Buf b;
+    buf_init(&b);
+    for (const char *p = schema; *p; p++) {
+        int bad = *p == '/' || *p == '\\' || (unsigned char)*p < 0x20 || (p == schema && *p == '.');
+        buf_putc(&b, bad ? '_' : *p);
+    }
+    buf_puts(&b, ".yaml");
+    free(schema);
+    return buf_steal(&b);
+}
+
+/* A PostgreSQL source: the schema is copied as it is, so the options that
+ * shape a SQLite translation do not apply. */
+static int run_init_pg(const InitOptions *o, PgmError *e)
+{
+    if (o->target) {
+        err_set(e, "a TARGET to match is for SQLite sources; from PostgreSQL, init writes the DDL of the "
+                   "source schema (give the target to pgmap run)");
+        return PGM_FAIL;
+    }
+    if (o->naming == NAMING_SNAKE) {
+        err_set(e, "--naming snake_case is for SQLite sources: from PostgreSQL, names are kept as they are, "
+                   "because the CHECKs, indexes and views copied as the server prints them name them so");
+        return PGM_FAIL;
+    }
+    if (o->sample) {
+        err_set(e, "--sample is for SQLite sources: from PostgreSQL, init reads the catalog, not the rows");
+        return PGM_FAIL;
+    }
+    char *output = o->output ? xstrdup(o->output) : pg_default_output(o->source);
+    char *ddl = o->ddl ? xstrdup(o->ddl) : with_ext(output, ".ddl", 1);
+    const char *ddl_slash = strrchr(ddl, '/');
+    char *ddl_ref = !o->ddl ? xstrdup(ddl_slash ? ddl_slash + 1 : ddl) : absolute(ddl);
+    int rc = init_pg_run(o->source, output, ddl, ddl_ref, o->schema, o->force, o->quiet, e);
+    free(output);
+    free(ddl);
+    free(ddl_ref);
+    return rc;
+}
+
 static int run_init(const InitOptions *o, PgmError *e)
 {
     if (!o->source)
         return PGM_FAIL;   /* parse_init always sets it; for the analyzer */
+    if (init_pg_is_uri(o->source))
+        return run_init_pg(o, e);
     char *output = o->output ? xstrdup(o->output) : with_ext(o->source, ".yaml", 0);
     char *ddl = o->ddl ? xstrdup(o->ddl) : with_ext(output, ".ddl", 1);
     char *src_abs = source_for_mapping(o->source);
@@ -253,7 +300,7 @@ static int run_init(const InitOptions *o, PgmError *e)
         if (m < 0)
             rc = PGM_FAIL;
         else if (m > 0) {
-            rc = write_file(output, &map, o->force, e);
+            rc = init_write_file(output, &map, o->force, e);
             if (rc == PGM_OK && !o->quiet)
                 printf("wrote %s: %d existing table%s of %s matched (no DDL: the tables exist)\n", output, m,
                        m == 1 ? "" : "s", o->schema);
@@ -263,9 +310,9 @@ static int run_init(const InitOptions *o, PgmError *e)
     if (rc == PGM_OK) {
         init_write_ddl(db, &sql);
         init_write_mapping(db, src_abs, ddl_ref, &map);
-        rc = write_file(ddl, &sql, o->force, e);
+        rc = init_write_file(ddl, &sql, o->force, e);
         if (rc == PGM_OK)
-            rc = write_file(output, &map, o->force, e);
+            rc = init_write_file(output, &map, o->force, e);
     }
     if (rc == PGM_OK) {
         print_warnings(db);

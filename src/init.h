@@ -51,6 +51,19 @@ int sql_fk_deferred(const char *create_sql, const char *parent);
 int sql_without_rowid(const char *create_sql);
 char *sql_virtual_module(Arena *a, const char *create_sql);
 
+/* init.c: writes content to path through a temporary file and rename;
+ * an existing file is kept unless force. */
+int init_write_file(const char *path, const Buf *content, int force, PgmError *e);
+
+/* init_pg.c: `pgmap init postgresql://...[?schema=S]`: the mapping (at
+ * output, naming the DDL as ddl_ref) and the DDL (at ddl) that copy schema
+ * S (default public) into the target schema `schema`.  Returns PGM_OK, 1
+ * when there were warnings (printed on stderr), PGM_FAIL with e set. */
+int init_pg_is_uri(const char *source);
+char *init_pg_source_schema(const char *uri);   /* malloc'd */
+int init_pg_run(const char *source, const char *output, const char *ddl, const char *ddl_ref,
+                const char *schema, int force, int quiet, PgmError *e);
+
 /* Helpers shared by the writers. */
 void sql_quote_ident(Buf *b, const char *ident);       /* "ident" with "" doubling */
 void sql_quote_qualified(Buf *b, const char *schema, const char *name);
