@@ -241,7 +241,8 @@ static int convert_row(RowCtx *x)
         if (rc == COL_OK)
             continue;
         data->len = mark;
-        data->data[mark] = '\0';
+        if (data->data)   /* nothing appended yet: never allocated */
+            data->data[mark] = '\0';
         if (rc == COL_REJECT) {
             x->st->rejected += !x->quiet;
             return PGM_OK;

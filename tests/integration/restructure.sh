@@ -201,6 +201,16 @@ is "$STATUS" 2 "load_order naming no table fails"
 like "$(cat "$ERR")" 'restructure\.yaml:4:[0-9]+: error: load_order: "nosuch" is not a table of this mapping' \
      "... with file:line:col"
 
+# ---- the first row of a table rejected at its first column (a crash once:
+# the batch buffer was not allocated yet) ----
+sqlite3 "$DB" "CREATE TABLE firstbad (id INTEGER PRIMARY KEY, a TEXT); INSERT INTO firstbad VALUES (1, 'x'), (2, '5');"
+pg_psql -c "CREATE TABLE r.firstbad (a integer, id integer PRIMARY KEY)" >/dev/null
+printf 'source: %s\nschema: r\ntables:\n  firstbad: {columns: {a: {ops: [to_int]}}}\n' "$DB" >"$PG_TMPDIR/firstbad.yaml"
+run_pgmap run "$PG_TMPDIR/firstbad.yaml" --rejects "$PG_TMPDIR/firstbad.jsonl"
+is "$STATUS" 1 "first row rejected at its first column: exit 1, no crash"
+is "$(pg_psql -c "SELECT string_agg(id || '=' || a, ',') FROM r.firstbad")" "2=5" "... the other row is loaded"
+is "$(grep -c '"key":{"id":1}' "$PG_TMPDIR/firstbad.jsonl")" 1 "... and the rejected one is in the rejects file"
+
 # ---- mapping errors ----
 bad() {   # bad NAME YAML-TABLES PATTERN
     printf 'source: %s\nschema: r\ntables:\n%s\n' "$DB" "$2" >"$PG_TMPDIR/$1.yaml"
