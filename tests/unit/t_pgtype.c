@@ -256,7 +256,8 @@ static void test_uuid_time(void)
 
 /* Every form the server prints (DateStyle ISO, extra_float_digits 3,
  * TimeZone UTC) must come back unchanged: a PostgreSQL source is copied
- * faithfully. */
+ * faithfully.  Dates and times here (BC, infinity, offsets with seconds,
+ * 24:00). */
 static void test_server_output(void)
 {
     PgType d = ty("date", -1, "date"), ts = ty("timestamp", -1, "timestamp"),
@@ -292,7 +293,11 @@ static void test_server_output(void)
     CAST(tm, T("24:00:01"), "ERR:\"24:00:01\" is not a valid time");
     CAST(tm, T("infinity"), "ERR:\"infinity\" is not a valid time (expected ISO 8601: HH:MM:SS)");
     CAST(tm, T("12:34:56.789"), "12:34:56.789000");
+}
 
+/* Numbers as PostgreSQL prints them: NaN, infinities, float4 extremes. */
+static void test_server_output_numbers(void)
+{
     PgType n = ty("numeric", -1, "numeric"), n123 = ty("numeric", ((12 << 16) | 3) + 4, "numeric(12,3)");
     CAST(n, T("NaN"), "NaN");
     CAST(n, T("Infinity"), "Infinity");
@@ -433,6 +438,7 @@ int main(void)
     test_float_bool();
     test_uuid_time();
     test_server_output();
+    test_server_output_numbers();
     test_json();
     test_text_bytea();
     test_helpers();
