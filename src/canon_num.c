@@ -6,6 +6,7 @@
 #include "canon.h"
 
 #include <errno.h>
+#include <float.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -362,6 +363,59 @@ static int search_from(const char *s, size_t len, int is_float4)
     return k - zeros;
 }
 
+/* The digits of a float text (NUL-terminated) as m * 10^e; 0 when it has
+ * more than 15 significant digits. */
+static int text_digits(const char *s, uint64_t *m, int *e)
+{
+    uint64_t v = 0;
+    int nd = 0, frac = 0, dot = 0, pending = 0;   /* pending: zeros after the last non-zero digit */
+    const char *p = s + (*s == '+' || *s == '-');
+    for (; *p && *p != 'e' && *p != 'E'; p++) {
+        if (*p == '.') {
+            dot = 1;
+            continue;
+        }
+        frac += dot;
+        if (*p == '0') {
+            pending += nd > 0;   /* leading zeros are not digits */
+            continue;
+        }
+        nd += pending + 1;
+        if (nd > 15)
+            return 0;
+        for (; pending; pending--)
+            v *= 10;
+        v = v * 10 + (uint64_t)(*p - '0');
+    }
+    long ex = *p ? strtol(p + 1, NULL, 10) : 0;
+    if (ex > 1000 || ex < -1000)
+        return 0;
+    *m = v;
+    *e = (int)ex - frac + pending;
+    return 1;
+}
+
+/* A float8 text with at most 15 significant digits is the server's own
+ * shortest form of the value it reads as (ignoring trailing zeros): two
+ * 15-digit values are further apart than a double's ulp, so no shorter
+ * one reads back.  Not for subnormals (larger ulp) or an exact halfway
+ * between two doubles (10^23 is one), which the server never prints.
+ * This skips the digit search that made floats the costliest values of a
+ * verify. */
+static int float8_as_written(const char *s, double x, Buf *out)
+{
+    uint64_t m;
+    int e;
+    if (fabs(x) < DBL_MIN || !text_digits(s, &m, &e) || m == 0)
+        return 0;
+    if (is_midpoint(m, e, fabs(x), 0))
+        return 0;
+    if (signbit(x))
+        buf_putc(out, '-');
+    float_layout(out, m, e, 0);
+    return 1;
+}
+
 int canon_float(const char *s, size_t len, int is_float4, Buf *out)
 {
     char tmp[512];
@@ -382,6 +436,8 @@ int canon_float(const char *s, size_t len, int is_float4, Buf *out)
         buf_puts(out, x < 0 ? "-Infinity" : "Infinity");
     else if (x == 0)
         buf_puts(out, signbit(x) ? "-0" : "0");
+    else if (!is_float4 && float8_as_written(tmp, x, out))
+        ;
     else {
         uint64_t m;
         int e;

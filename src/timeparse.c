@@ -369,8 +369,40 @@ int tp_check_format(const char *fmt, char *err, size_t errlen)
     return 0;
 }
 
+/* Writes v in exactly width digits at p. */
+static void fixed_digits(char *p, int v, int width)
+{
+    for (int i = width - 1; i >= 0; i--, v /= 10)
+        p[i] = (char)('0' + v % 10);
+}
+
 void tp_format_datetime(const TimeParts *tp, char *out, size_t outlen)
 {
+    /* By hand in the common case: snprintf was a twentieth of the
+     * conversion time of a table with two timestamp columns. */
+    if (tp->year >= 0 && tp->year <= 9999 && tp->month >= 0 && tp->month <= 99 && tp->day >= 0 &&
+        tp->day <= 99 && tp->hour >= 0 && tp->hour <= 99 && tp->minute >= 0 && tp->minute <= 99 &&
+        tp->second >= 0 && tp->second <= 99 && tp->usec >= 0 && tp->usec <= 999999 && outlen >= 27) {
+        fixed_digits(out, tp->year, 4);
+        out[4] = '-';
+        fixed_digits(out + 5, tp->month, 2);
+        out[7] = '-';
+        fixed_digits(out + 8, tp->day, 2);
+        out[10] = ' ';
+        fixed_digits(out + 11, tp->hour, 2);
+        out[13] = ':';
+        fixed_digits(out + 14, tp->minute, 2);
+        out[16] = ':';
+        fixed_digits(out + 17, tp->second, 2);
+        size_t n = 19;
+        if (tp->usec) {
+            out[n++] = '.';
+            fixed_digits(out + n, tp->usec, 6);
+            n += 6;
+        }
+        out[n] = '\0';
+        return;
+    }
     int n = snprintf(out, outlen, "%04d-%02d-%02d %02d:%02d:%02d", tp->year, tp->month, tp->day,
                      tp->hour, tp->minute, tp->second);
     if (tp->usec && n > 0 && (size_t)n < outlen)

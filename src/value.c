@@ -2,6 +2,7 @@
  * text, for text target columns and for messages. */
 #include "value.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,39 @@
 
 #include "ops_internal.h"
 #include "util.h"
+
+/* Digits from the first non-zero one to the last non-zero one of a %g
+ * text (before any exponent). */
+static int significant_digits(const char *s)
+{
+    int first = -1, last = -1, pos = 0;
+    for (; *s && *s != 'e' && *s != 'E'; s++) {
+        if (*s < '0' || *s > '9')
+            continue;
+        if (*s != '0') {
+            if (first < 0)
+                first = pos;
+            last = pos;
+        }
+        pos++;
+    }
+    return first < 0 ? 0 : last - first + 1;
+}
+
+/* Digits before the point of a fixed-notation %g text ("0.5" has none);
+ * 0 for an exponent form, which stays one at any precision. */
+static int integer_digits(const char *s)
+{
+    if (strchr(s, 'e'))
+        return 0;
+    s += *s == '-';
+    if (*s == '0')
+        return 0;
+    int n = 0;
+    while (s[n] >= '0' && s[n] <= '9')
+        n++;
+    return n;
+}
 
 const char *real_shortest(double d, char *buf, size_t buflen)
 {
@@ -21,8 +55,26 @@ const char *real_shortest(double d, char *buf, size_t buflen)
         return buf;
     }
     /* The first precision that reads back exactly is the shortest form a
-     * human would write; 17 significant digits always round-trip. */
-    for (int prec = 1; prec <= 17; prec++) {
+     * human would write; 17 significant digits always round-trip.  When
+     * 15 digits read back, the shortest is that text's significant digits:
+     * 15-digit values are further apart than a double's half ulp, so only
+     * one of them reads back (not for subnormals, whose ulp is larger).
+     * That saves the 1..15 rounds, which were a seventh of a run's and a
+     * verify's time on REAL columns. */
+    int from = 1;
+    if (fabs(d) >= DBL_MIN) {
+        snprintf(buf, buflen, "%.15g", d);
+        if (strtod(buf, NULL) == d) {
+            /* %.Pg of the same digits differs only where %g switches to an
+             * exponent: a first digit at 10^X with X >= P */
+            int sig = significant_digits(buf);
+            if (sig < 1 || integer_digits(buf) > sig)
+                snprintf(buf, buflen, "%.*g", sig < 1 ? 1 : sig, d);
+            return buf;
+        }
+        from = 16;
+    }
+    for (int prec = from; prec <= 17; prec++) {
         snprintf(buf, buflen, "%.*g", prec, d);
         if (strtod(buf, NULL) == d)
             break;

@@ -40,6 +40,11 @@ gen_cases() {
         for (i = 0; i < 300; i++) {            # doubles near the fixed/exponent switch
             printf "double precision\t%.*g\t1\n", 1 + int(rand() * 17), rand() * 10 ^ (int(rand() * 24) - 6);
         }
+        for (i = 0; i < 200; i++)              # trailing zeros, as written and as real_shortest writes them
+            printf "double precision\t%d%s\t1\n", int(rand() * 100000) * 10 ^ int(rand() * 5), (rand() < .5 ? ".000" : "");
+        printf "double precision\t1e23\t1\ndouble precision\t-1e23\t1\ndouble precision\t1.500e-3\t1\n";
+        printf "double precision\t9007199254740993\t1\ndouble precision\t2.2250738585072014e-308\t1\n";
+        printf "double precision\t4.9e-324\t1\ndouble precision\t100000000000000000000000\t1\n";
         for (i = 0; i < 800; i++) {            # floats
             nd = 1 + int(rand() * 9); m = "";
             for (k = 0; k < nd; k++) m = m int(rand() * 10);

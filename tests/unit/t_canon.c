@@ -7,11 +7,14 @@
  * tests/fixtures/canon_cases.tsv after pgmap's cast), so this test pins
  * the rules without needing a server. */
 #include "canon.h"
+#include "ops_internal.h"
 #include "md5.h"
 #include "pgtype.h"
 #include "util.h"
 #include "tap.h"
 
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -590,11 +593,57 @@ static void test_edges(void)
     is_int(p, 0, "numeric with a negative scale: not promised");
 }
 
+/* real_shortest (value.c) takes a short cut when 15 digits read back; it
+ * must still print exactly what the plain search over 1..17 digits
+ * prints, for random bit patterns, short decimals and large integers. */
+static const char *shortest_by_search(double d, char *buf, size_t n)
+{
+    for (int p = 1; p <= 17; p++) {
+        snprintf(buf, n, "%.*g", p, d);
+        if (strtod(buf, NULL) == d)
+            break;
+    }
+    return buf;
+}
+
+static void test_real_shortest(void)
+{
+    uint64_t x = 88172645463325252ULL;
+    long bad = 0;
+    char a[64], b[64], first[256] = "";
+    for (long i = 0; i < 300000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        double d;
+        if (i % 3 == 0)
+            memcpy(&d, &x, sizeof d);
+        else if (i % 3 == 1)
+            d = (double)(x % 100000000) / pow(10, (double)(x % 12));
+        else
+            d = ((double)(int64_t)(x % 2000001) - 1000000.0 + (double)(x % 1000) / 1000.0) *
+                ((x & 1) ? 1e-7 : 1e9);
+        if (isnan(d) || isinf(d))
+            continue;
+        real_shortest(d, a, sizeof a);
+        shortest_by_search(d, b, sizeof b);
+        if (strcmp(a, b) != 0 && bad++ == 0)
+            snprintf(first, sizeof first, "%.17g: %s, the search says %s", d, a, b);
+    }
+    ok(bad == 0, "real_shortest equals the digit search on 300000 doubles%s%s", bad ? ": " : "", first);
+    is_str(real_shortest(1200, a, sizeof a), "1.2e+03", "real_shortest(1200) as %%.2g writes it");
+    is_str(real_shortest(0.1, a, sizeof a), "0.1", "real_shortest(0.1)");
+    is_str(real_shortest(5e-324, a, sizeof a), "5e-324", "real_shortest of the smallest subnormal");
+    is_str(real_shortest(2.2250738585072009e-308, a, sizeof a), shortest_by_search(2.2250738585072009e-308, b, sizeof b),
+           "real_shortest of the largest subnormal");
+}
+
 int main(void)
 {
     test_md5();
     test_record();
     test_vectors();
     test_edges();
+    test_real_shortest();
     return done_testing();
 }
