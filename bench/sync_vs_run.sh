@@ -1,6 +1,7 @@
 #!/bin/sh
 # bench/sync_vs_run.sh - what `pgmap sync` of an unchanged (or barely
-# changed) source costs next to a full `pgmap run`.  The requirement: a sync
+# changed) source, and `pgmap verify` (full and --counts) of the loaded
+# target, cost next to a full `pgmap run`.  The requirement: a sync
 # of an unchanged database of a million rows must cost far less than a run.
 #
 # Why it should: a full run reads and converts every source row, ships it
@@ -35,8 +36,10 @@
 #   1 run            full load (create, COPY, merge, keys after the load)
 #   2 re-run         the same run again: upserts, changes nothing
 #   3 sync           the unchanged source
-#   4 sync 100 chg   after 100 updates, 100 inserts and 100 deletes in sqlite3
-#   5 sync again     unchanged again (the cursor now has a mark)
+#   4 verify         every value of the loaded target (pgmap verify)
+#   5 verify counts  row counts only (pgmap verify --counts)
+#   6 sync 100 chg   after 100 updates, 100 inserts and 100 deletes in sqlite3
+#   7 sync again     unchanged again (the cursor now has a mark)
 # printing wall seconds, ROWS per second, pgmap's peak RSS and CPU seconds
 # (the client's only: the server's work shows in the wall seconds), for the
 # syncs the server's time in the checksum queries (from its log), and
@@ -171,7 +174,7 @@ step() {
     printf '%-16s ...' "$label" >&2
     log0=$(wc -l <"$PG_LOG")
     case $label in
-    sync*) PGOPTIONS=$PGOPT_SYNC ;;
+    sync* | verify*) PGOPTIONS=$PGOPT_SYNC ;;
     *) PGOPTIONS=$PGOPT_RUN ;;
     esac
     export PGOPTIONS
@@ -202,7 +205,7 @@ step() {
     fi
     scan=-
     case $label in
-    sync*)
+    sync* | verify*)
         scan=$(tail -n "+$((log0 + 1))" "$PG_LOG" | awk '
             /duration: [0-9.]+ ms +execute [^:]*: SELECT b, count\(\*\)/ {
                 for (j = 1; j < NF; j++) if ($j == "duration:") s += $(j + 1) }
@@ -216,6 +219,8 @@ echo "rows: $ROWS (customer $NC, orders $NO, event $NE); pgmap: $PGMAP" >&2
 step "run" run "$MAP"
 step "re-run" run "$MAP"
 step "sync" sync "$MAP" -v
+step "verify" verify "$MAP" -v
+step "verify counts" verify "$MAP" --counts
 
 # ---- 100 updates, 100 inserts, 100 deletes ----
 # updates: 30 customers (email), 40 orders (status, and updated_at moved
@@ -258,9 +263,11 @@ awk -F'\t' -v rows="$ROWS" '
                    (sec[i] > 0 ? rows / sec[i] : 0), rss[i], cpu[i], scan[i]
         run = sec[1] > 0 ? sec[1] : 0.01
         printf "sync(unchanged)/run   = %.3f\n", sec[3] / run
-        printf "sync(100 changes)/run = %.3f\n", sec[4] / run
-        printf "sync(again)/run       = %.3f\n", sec[5] / run
+        printf "sync(100 changes)/run = %.3f\n", sec[6] / run
+        printf "sync(again)/run       = %.3f\n", sec[7] / run
         printf "re-run/run            = %.3f\n", sec[2] / run
+        printf "verify/run            = %.3f\n", sec[4] / run
+        printf "verify counts/run     = %.3f\n", sec[5] / run
     }' "$RESULTS"
 echo "(rows/s: ROWS / seconds; RSS MB: pgmap's peak; CPU s: pgmap's user+sys;"
 echo " md5 scan: the server's time in sync's checksum queries, from its log)"
@@ -278,6 +285,14 @@ done <"$RESULTS"
 # ---- correctness ----
 fail=0
 echo
+for k in 4 5; do
+    if tail -n 1 "$W/step$k.out" | grep -q '^verify: everything matches'; then
+        echo "ok: step $k (verify) found no difference"
+    else
+        echo "MISMATCH: step $k (verify) reported differences"
+        fail=1
+    fi
+done
 for t in customer orders event; do
     s=$(sqlite3 "$DB" "SELECT count(*) FROM $t")
     g=$(pg_psql -c "SELECT count(*) FROM bench.$t")
@@ -289,14 +304,14 @@ for t in customer orders event; do
     fi
 done
 # the total line: total read inserted updated deleted unchanged rejected
-got=$(awk '$1 == "total" { print $3 "/" $4 "/" $5 }' "$W/step4.out")
+got=$(awk '$1 == "total" { print $3 "/" $4 "/" $5 }' "$W/step6.out")
 if [ "$got" = "100/100/100" ]; then
     echo "ok: the sync after the changes inserted/updated/deleted 100/100/100"
 else
     echo "MISMATCH: the sync after the changes inserted/updated/deleted $got, expected 100/100/100"
     fail=1
 fi
-got=$(awk '$1 == "total" { print $3 "/" $4 "/" $5 }' "$W/step5.out")
+got=$(awk '$1 == "total" { print $3 "/" $4 "/" $5 }' "$W/step7.out")
 if [ "$got" != "0/0/0" ]; then
     echo "MISMATCH: the last sync (unchanged source) wrote $got, expected 0/0/0"
     fail=1

@@ -16,7 +16,7 @@
 #include "plan.h"
 
 enum { OPT_SOURCE = 256, OPT_TARGET, OPT_DRY_RUN, OPT_BATCH, OPT_REJECTS, OPT_HELP, OPT_RESTART,
-       OPT_SINGLE_TX, OPT_LIMIT };
+       OPT_SINGLE_TX, OPT_LIMIT, OPT_VERIFY, OPT_COUNTS, OPT_REPORT };
 
 static const struct option long_options[] = {
     {"source", required_argument, NULL, OPT_SOURCE},
@@ -27,6 +27,9 @@ static const struct option long_options[] = {
     {"restart", no_argument, NULL, OPT_RESTART},
     {"single-transaction", no_argument, NULL, OPT_SINGLE_TX},
     {"limit", required_argument, NULL, OPT_LIMIT},
+    {"verify", optional_argument, NULL, OPT_VERIFY},
+    {"counts", no_argument, NULL, OPT_COUNTS},
+    {"report", required_argument, NULL, OPT_REPORT},
     {"verbose", no_argument, NULL, 'v'},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, OPT_HELP},
@@ -52,9 +55,13 @@ int usage_error(const char *cmd, const char *msg)
 static int option_allowed(const char *cmd, int ch)
 {
     int run = strcmp(cmd, "run") == 0, sync = strcmp(cmd, "sync") == 0;
+    int verify = strcmp(cmd, "verify") == 0;
     switch (ch) {
-    case OPT_DRY_RUN: case OPT_RESTART: case OPT_SINGLE_TX: return run;
-    case OPT_BATCH: case OPT_REJECTS: return run || sync;
+    case OPT_DRY_RUN: case OPT_RESTART: case OPT_SINGLE_TX: case OPT_VERIFY: return run;
+    case OPT_BATCH: return run || sync;
+    case OPT_REJECTS: return run || sync || verify;
+    case OPT_COUNTS: return verify;
+    case OPT_REPORT: return run || verify;
     case OPT_LIMIT: return strcmp(cmd, "status") == 0;
     default: return 1;
     }
@@ -78,12 +85,25 @@ int parse_options(const char *cmd, int argc, char **argv, Options *o)
         case 'q': o->quiet = 1; break;
         case OPT_RESTART: o->restart = 1; break;
         case OPT_SINGLE_TX: o->single_tx = 1; break;
+        case OPT_COUNTS: o->verify = VERIFY_COUNTS; break;
+        case OPT_REPORT: o->report = optarg; break;
+        case OPT_VERIFY:
+            if (optarg && strcmp(optarg, "counts") != 0 && strcmp(optarg, "full") != 0)
+                return usage_error(cmd, "--verify takes no value, or =counts or =full");
+            o->verify = optarg && strcmp(optarg, "counts") == 0 ? VERIFY_COUNTS : VERIFY_FULL;
+            break;
         case OPT_LIMIT:
+            /* getopt always sets optarg for a required argument; the check
+             * is for the analyzer, which cannot know that */
+            if (!optarg)
+                return usage_error(cmd, "--limit expects a positive number of runs");
             o->limit = strtol(optarg, &end, 10);
             if (!*optarg || *end || o->limit <= 0)
                 return usage_error(cmd, "--limit expects a positive number of runs");
             break;
         case OPT_BATCH:
+            if (!optarg)
+                return usage_error(cmd, "--batch expects a positive number of rows");
             o->batch = strtol(optarg, &end, 10);
             if (!*optarg || *end || o->batch <= 0)
                 return usage_error(cmd, "--batch expects a positive number of rows");
@@ -102,6 +122,10 @@ int parse_options(const char *cmd, int argc, char **argv, Options *o)
             return usage_error(cmd, msg);
         }
     }
+    if (o->dry_run && o->verify)
+        return usage_error(cmd, "--verify needs a real run: a dry run writes nothing to verify");
+    if (o->report && strcmp(cmd, "run") == 0 && !o->verify)
+        return usage_error(cmd, "--report FILE goes with --verify");
     if (optind != argc - 1)
         return usage_error(cmd, optind >= argc ? "a MAPPING file is required" : "too many arguments");
     o->mapping = argv[optind];
@@ -158,14 +182,16 @@ int session_connect(Session *s, const Options *o, int need_source)
     return s->c ? PGM_OK : PGM_FAIL;
 }
 
-int session_compile(Session *s, TargetPrep *resume)
+/* resume: the tables an unfinished run created; as_is: compile against
+ * the target as it is, never running the ddl file (verify). */
+static int compile_in_tx(Session *s, TargetPrep *resume, int as_is)
 {
-    if (pg_exec(s->c, "BEGIN", &s->e) != PGM_OK)
-        return PGM_FAIL;
     TargetPrep prep;
     size_t before = s->d.n;
     if (resume)
         prep = *resume;
+    else if (as_is)
+        memset(&prep, 0, sizeof prep);
     else if (plan_prepare_target(s->m, s->c, &s->d, &prep, &s->e) != PGM_OK)
         return PGM_FAIL;
     /* The DDL stays uncommitted until the plan compiles, so a mapping with
@@ -187,6 +213,18 @@ int session_compile(Session *s, TargetPrep *resume)
     pg_describe(s->c, where, sizeof where);
     s->plan->target_desc = xstrdup(where);
     return PGM_OK;
+}
+
+int session_compile(Session *s, TargetPrep *resume)
+{
+    if (pg_exec(s->c, "BEGIN", &s->e) != PGM_OK)
+        return PGM_FAIL;
+    return compile_in_tx(s, resume, 0);
+}
+
+int session_compile_as_is(Session *s)
+{
+    return compile_in_tx(s, NULL, 1);
 }
 
 static int check_or_explain(const char *cmd, int explain, int argc, char **argv)

@@ -27,6 +27,7 @@ int cmd_check(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_sync(int argc, char **argv);     /* sync.c */
 int cmd_status(int argc, char **argv);   /* run_prepare.c */
+int cmd_verify(int argc, char **argv);   /* verify.c */
 int cmd_init(int argc, char **argv);     /* init.c */
 int cmd_schema(int argc, char **argv);   /* init.c */
 

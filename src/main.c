@@ -21,11 +21,13 @@ const Command pgmap_commands[] = {
             "  --rejects FILE      where rejected rows go (JSON lines)\n"
             "  --restart           forget an unfinished run and start over\n"
             "  --single-transaction  the whole run in one transaction (no resuming)\n"
+            "  --verify[=counts]   then verify the target (see pgmap verify)\n"
+            "  --report FILE       with --verify: the verification as JSON\n"
             "  -v, --verbose       progress on stderr\n"
             "  -q, --quiet         no summary unless something failed\n"
             "A run that died is resumed by running it again (see pgmap status).",
      "pgmap run MAPPING " COMMON_OPTS " [--dry-run] [--batch N] [--rejects FILE] [--restart] "
-     "[--single-transaction] [-v|-q]", cmd_run},
+     "[--single-transaction] [--verify[=counts] [--report FILE]] [-v|-q]", cmd_run},
     {"sync", "Carries the source's inserts, updates and deletes into a target that a run\n"
              "loaded: tables with a cursor read only the rows past their mark; the others\n"
              "are compared by checksums, and only differing buckets are read row by row.\n"
@@ -35,6 +37,17 @@ const Command pgmap_commands[] = {
              "  -v, --verbose       progress on stderr\n"
              "  -q, --quiet         no summary unless something failed",
      "pgmap sync MAPPING " COMMON_OPTS " [--batch N] [--rejects FILE] [-v|-q]", cmd_sync},
+    {"verify", "Proves the target holds what the mapping makes of the source: the schema the\n"
+               "mapping implies, row counts, and every value through the mapping (checksums\n"
+               "per bucket, then differing buckets row by row).  Writes nothing.\n"
+               "Exit 0 everything matches, 1 differences, 2 errors.\n"
+               "  --counts            compare row counts only (cheap)\n"
+               "  --report FILE       also write the result as JSON\n"
+               "  --rejects FILE      the last run's rejects file (default: as the run)\n"
+               "  -v, --verbose       progress on stderr\n"
+               "  -q, --quiet         only the differences",
+     "pgmap verify MAPPING " COMMON_OPTS " [--counts] [--report FILE] [--rejects FILE] [-v|-q]",
+     cmd_verify},
     {"status", "Shows the mapping's run history, the checkpoints of its current or last run\n"
                "and its sync cursors, from the target's pgmap schema.\n"
                "  --limit N           runs shown (default 20)",

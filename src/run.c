@@ -27,6 +27,7 @@
 #include "exec.h"
 #include "md5.h"
 #include "state.h"
+#include "verify.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,7 +58,7 @@ static int run_checkpoint(void *arg, const PlanTable *t, const TableStats *st, P
                             rejects_offset(x->rl), e);
 }
 
-static char *default_rejects_path(const char *mapping)
+char *run_default_rejects_path(const char *mapping)
 {
     const char *base = strrchr(mapping, '/');
     base = base ? base + 1 : mapping;
@@ -82,7 +83,7 @@ static void open_rejects(RunCtx *x)
     else if (x->s->m->rejects)
         path = xstrdup(x->s->m->rejects);
     else if (!o->dry_run)
-        path = default_rejects_path(o->mapping);
+        path = run_default_rejects_path(o->mapping);
     long offset = -1;
     for (size_t i = 0; x->prev.run_id && i < x->prev.n; i++)
         if (x->prev.tables[i].rejects_offset > offset)
@@ -310,6 +311,12 @@ int cmd_run(int argc, char **argv)
         rc = rc == RUN_BUSY ? EXIT_BUSY : code;
     } else {
         rc = res == EXEC_WARNINGS ? EXIT_WARNINGS : EXIT_CLEAN;
+        if (o.verify) {
+            /* the worse of the two: rejects (1) and differences (1) both warn,
+             * a verify that cannot finish fails the command */
+            int vc = verify_run(&s, &o);
+            rc = vc > rc ? vc : rc;
+        }
     }
     lastrow_free(&x.last);
     statepos_free(&x.pos);

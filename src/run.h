@@ -18,5 +18,8 @@ int run_prepare(Session *s, const Options *o, const char *name, int use_state, S
 
 /* Opens the state and takes the lock, nothing else (sync). */
 int run_lock(Session *s, const char *name);
+/* The rejects file when neither --rejects nor rejects: names one:
+ * <mapping stem>.rejects.jsonl in the current directory.  Caller frees. */
+char *run_default_rejects_path(const char *mapping);
 
 #endif

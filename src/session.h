@@ -19,7 +19,11 @@ typedef struct Options {
     int single_tx;       /* run: the whole run in one transaction */
     int verbose;
     int quiet;
+    int verify;          /* run --verify: 0 no, VERIFY_FULL or VERIFY_COUNTS; verify: the form */
+    const char *report;  /* verify: --report FILE.json */
 } Options;
+
+enum { VERIFY_FULL = 1, VERIFY_COUNTS = 2 };
 
 typedef struct Session {
     Diags d;
@@ -42,6 +46,9 @@ int session_connect(Session *s, const Options *o, int need_source);
  * tables are missing, or takes resume, an unfinished run's tables) and
  * compiles the plan.  The transaction stays open. */
 int session_compile(Session *s, TargetPrep *resume);
+/* Compiles the plan against the target as it is, in the transaction the
+ * caller opened, without running the ddl file (verify). */
+int session_compile_as_is(Session *s);
 /* The mapping's identity in the state schema: name:, else the file's stem. */
 const char *session_mapping_name(const Session *s, const Options *o);
 /* Prints e (or what) as the one error line; returns EXIT_FAILED. */

@@ -22,14 +22,26 @@ int syncdiff_init(SyncDiff *d, const PlanTable *t, PGconn *c, int key_only, cons
     d->key_only = key_only;
     d->live = live;
     const char *params[] = {t->tgt.oid};
-    /* reltuples is an estimate (-1 before the first ANALYZE): good enough
-     * to size buckets, and free */
-    PGresult *r = pg_query(c, "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = $1::oid",
-                           1, params, e);
+    /* reltuples is an estimate: good enough to size buckets, and free.
+     * Before the first ANALYZE (right after a run) it is -1, and one
+     * bucket would hold the whole table: then the rows are counted. */
+    PGresult *r = pg_query(c, "SELECT reltuples::bigint FROM pg_class WHERE oid = $1::oid", 1, params, e);
     if (!r)
         return PGM_FAIL;
     long rows = PQntuples(r) ? atol(PQgetvalue(r, 0, 0)) : 0;
     PQclear(r);
+    if (rows < 0) {
+        Buf sql;
+        buf_init(&sql);
+        buf_puts(&sql, "SELECT count(*) FROM ");
+        pg_quote_qualified(c, &sql, t->tgt.schema, t->tgt.name);
+        r = pg_query(c, sql.data, 0, NULL, e);
+        buf_free(&sql);
+        if (!r)
+            return PGM_FAIL;
+        rows = atol(PQgetvalue(r, 0, 0));
+        PQclear(r);
+    }
     d->nb = rows / ROWS_PER_BUCKET + 1;
     if (d->nb > MAX_BUCKETS)
         d->nb = MAX_BUCKETS;
@@ -123,10 +135,13 @@ void syncdiff_add(SyncDiff *d, const char *line, size_t len)
 {
     const PlanTable *t = d->t;
     buf_reset(&d->krec);
-    record_of(d, line, len, t->key, t->nkey, NULL, &d->krec);
+    if (t->nkey)
+        record_of(d, line, len, t->key, t->nkey, NULL, &d->krec);
+    else
+        record_of(d, line, len, NULL, t->ncols, NULL, &d->krec);
     long b = bucket_of(d, &d->krec);
     int32_t h1, h2;
-    if (d->key_only) {
+    if (d->key_only || t->nkey == 0) {
         canon_hash(d->krec.data, d->krec.len, &h1, &h2);
     } else {
         buf_reset(&d->rec);
@@ -136,6 +151,25 @@ void syncdiff_add(SyncDiff *d, const char *line, size_t len)
     d->cnt[b]++;
     d->s1[b] += h1;
     d->s2[b] += h2;
+}
+
+void syncdiff_key_record(SyncDiff *d, const char *line, size_t len, Buf *out)
+{
+    const PlanTable *t = d->t;
+    buf_reset(out);
+    if (t->nkey)
+        record_of(d, line, len, t->key, t->nkey, NULL, out);
+    else
+        record_of(d, line, len, NULL, t->ncols, NULL, out);
+}
+
+int syncdiff_field(SyncDiff *d, size_t col, const char *p, size_t len, Buf *out)
+{
+    if (len == 2 && p[0] == '\\' && p[1] == 'N')
+        return 1;
+    unescape(p, len, &d->tmp);
+    return canon_text(&d->t->cols[col].tcol->type, d->tmp.data ? d->tmp.data : "", d->tmp.len, out)
+               ? 0 : 2;
 }
 
 void syncdiff_add_key(SyncDiff *d, const char *keyfields, size_t len)
@@ -158,6 +192,7 @@ long syncdiff_bucket(SyncDiff *d, const char *keyfields, size_t len)
 static void row_sql(PGconn *c, const PlanTable *t, int key_only, Buf *b)
 {
     buf_puts(b, "md5(ROW(");
+    key_only = key_only && t->nkey;   /* a keyless table's key is the whole row */
     size_t n = key_only ? t->nkey : t->ncols;
     for (size_t k = 0; k < n; k++) {
         if (k)
@@ -239,12 +274,14 @@ int syncdiff_compare(SyncDiff *d, PGconn *c, long *same, PgmError *e)
     PGresult *r = receive(d, c, e);
     if (!r)
         return PGM_FAIL;
+    d->target_rows = 0;
     unsigned char *seen = xcalloc((size_t)d->nb, 1);
     for (int i = 0; i < PQntuples(r); i++) {
         long b = atol(PQgetvalue(r, i, 0));
         if (b < 0 || b >= d->nb)
             continue;
         seen[b] = 1;
+        d->target_rows += atoll(PQgetvalue(r, i, 1));
         d->differs[b] = d->cnt[b] != atoll(PQgetvalue(r, i, 1)) ||
                         d->s1[b] != atoll(PQgetvalue(r, i, 2)) || d->s2[b] != atoll(PQgetvalue(r, i, 3));
     }

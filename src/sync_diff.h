@@ -33,6 +33,7 @@ typedef struct SyncDiff {
     unsigned char *differs;  /* per bucket, after compare */
     long ndiffer;
     long uncertain;          /* source values canon_text could not promise */
+    int64_t target_rows;     /* after compare: the target's rows */
     int sent;                /* the target's query is running (syncdiff_send) */
     Buf line, rec, krec, tmp;
 } SyncDiff;
@@ -43,12 +44,21 @@ int syncdiff_init(SyncDiff *d, const PlanTable *t, PGconn *c, int key_only, cons
 void syncdiff_free(SyncDiff *d);
 
 /* Adds one converted row (a COPY line without its newline) to the
- * source's sums. */
+ * source's sums.  A table without a key (verify only) is bucketed by the
+ * whole row. */
 void syncdiff_add(SyncDiff *d, const char *line, size_t len);
 /* Adds one row's key (COPY fields joined by tabs) to a key_only sum. */
 void syncdiff_add_key(SyncDiff *d, const char *keyfields, size_t len);
 /* The bucket of a row from its key fields (COPY fields joined by tabs). */
 long syncdiff_bucket(SyncDiff *d, const char *keyfields, size_t len);
+
+/* verify: the record text of a converted row's key (the whole row for a
+ * keyless table), as the server prints ROW(key columns)::text. */
+void syncdiff_key_record(SyncDiff *d, const char *line, size_t len, Buf *out);
+/* verify: one COPY field of column col as the server prints it, into out;
+ * returns 1 for NULL (out untouched), 0 for a value, and 2 for a value
+ * canon_text could not promise (the server must say). */
+int syncdiff_field(SyncDiff *d, size_t col, const char *p, size_t len, Buf *out);
 
 /* Starts the target's side of the comparison without waiting for it: the
  * server scans the target while pgmap reads the source (two cores).  The

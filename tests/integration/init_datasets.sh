@@ -4,7 +4,8 @@
 # its DDL (exit 0, or 1 for warnings), `pgmap run` loads it with nothing
 # rejected and no value nulled, every value of every table equals the source
 # (tests/lib/compare_all.sh: values, not counts), a second run writes nothing,
-# a sync of the unchanged source finds every checksum equal,
+# a sync of the unchanged source finds every checksum equal, pgmap verify
+# finds no difference (no false alarm),
 # and `pgmap schema` prints DDL that creates the same tables and columns in an
 # empty database.  Each file gets its own schema, named after its path.
 # Skipped when ../shared (or $PGMAP_SHARED) has no datasets.
@@ -115,6 +116,14 @@ $(head -n 5 "$rej" | cut -c1-300)"
        "$rel: sync: nothing updated; only keyless tables reloaded (deleted = inserted)"
     is "$(grep ' buckets differ' "$ERR" | grep -v ': 0 of ' || true)" "" \
        "$rel: sync: every bucket's checksum agrees with the target's (no row shipped)"
+
+    # verify: every value through the mapping, the schema the DDL implies,
+    # with no false alarm on a file nobody wrote for pgmap.
+    run_pgmap verify "$map" --rejects "$rej"
+    is "$STATUS" "0" "$rel: pgmap verify finds no difference"
+    [ "$STATUS" = 0 ] || diag "$(grep -v '^  *[a-z_].* ok$' "$OUT" | head -n 30)$(head -n 5 "$ERR")"
+    like "$(tail -n 1 "$OUT")" '^verify: everything matches: .* every value compared' \
+         "$rel: verify compared every value"
 
     run_pgmap schema "$map"
     is "$STATUS" "0" "$rel: pgmap schema exits 0"

@@ -426,6 +426,14 @@ is "$(pg_psql -c "$SNAPSHOT")" "$before" "second run: every row and row version 
 load_jsonl "$PG_TMPDIR/run2.jsonl" chk.rej2 "second run"
 same_rows "SELECT doc FROM chk.rej" "SELECT doc FROM chk.rej2" "second run: the same rejects"
 
+# pgmap verify: dedup tables by keys, the lookups' columns by value, the
+# rejects of the run accounted for; no false alarm.
+run_pgmap verify "$MAP" --rejects "$PG_TMPDIR/run2.jsonl"
+is "$STATUS" 0 "pgmap verify finds no difference"
+[ "$STATUS" = 0 ] || diag "$(cat "$OUT" "$ERR")"
+is "$(awk '$1 == "shop.order_items" { print $2 }' "$OUT")" "values" "verify: order_items (lookups) compared value by value"
+is "$(awk '$1 == "shop.customers" { print $2 }' "$OUT")" "keys" "verify: customers (dedup) compared by keys"
+
 # ---- 9. the old shop goes on: a new order of a known customer who moved ----------
 # Two lines appended to the source; a run inserts the order and its lines,
 # updates the customer (the new order is the latest) and nothing else.

@@ -54,6 +54,9 @@ is "$STATUS" 0 "sample: pgmap run exits 0"
 is "$(total_of 1)" "$(sqlite3 "$SAMPLE" 'SELECT (SELECT count(*) FROM film_work)+(SELECT count(*) FROM genre)+(SELECT count(*) FROM person)+(SELECT count(*) FROM genre_film_work)+(SELECT count(*) FROM person_film_work)')" \
    "sample: the summary counts every source row as read"
 check_movies "$SAMPLE" created modified
+run_pgmap verify "$MAP" --source "$SAMPLE" --rejects "$PG_TMPDIR/r.jsonl"
+is "$STATUS" 0 "sample: pgmap verify finds no difference"
+[ "$STATUS" = 0 ] || diag "$(cat "$OUT" "$ERR")"
 
 # 2. a second run changes nothing: 0 written, and no row version changes
 before=$(pg_psql -c "SELECT string_agg(xmin::text, ',' ORDER BY id) FROM content.film_work")
@@ -88,12 +91,18 @@ if [ -f "$SHARED/db.sqlite" ]; then
     is "$STATUS" 0 "practicum db into movies_database.ddl exits 0"
     [ "$STATUS" = 0 ] || diag "$(cat "$ERR")"
     check_movies "$SHARED/db.sqlite" created modified
+    run_pgmap verify "$MAP" --source "$SHARED/db.sqlite"
+    is "$STATUS" 0 "practicum db: pgmap verify finds no difference"
+    [ "$STATUS" = 0 ] || diag "$(cat "$OUT" "$ERR")"
     # 6. into the shared created_at DDL shape, with file_path kept
     fresh_db practicum_at
     run_pgmap run "$MAP_AT" --source "$SHARED/db.sqlite"
     is "$STATUS" 0 "practicum db into the created_at DDL exits 0"
     [ "$STATUS" = 0 ] || diag "$(cat "$ERR")"
     check_movies "$SHARED/db.sqlite" created_at updated_at ", file_path"
+    run_pgmap verify "$MAP_AT" --source "$SHARED/db.sqlite"
+    is "$STATUS" 0 "practicum db, created_at shape: pgmap verify finds no difference"
+    [ "$STATUS" = 0 ] || diag "$(cat "$OUT" "$ERR")"
     # 7. the shared DDL files themselves as the target schema
     for ddl in movies_database.ddl movies_database_created_at.ddl; do
         fresh_db shared_ddl
@@ -105,7 +114,7 @@ if [ -f "$SHARED/db.sqlite" ]; then
         check_movies "$SHARED/db.sqlite" "$cr" "$md" "$x"
     done
 else
-    skip "../shared/datasets/movies-practicum is absent" 32
+    skip "../shared/datasets/movies-practicum is absent" 34
 fi
 
 done_testing
