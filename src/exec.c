@@ -432,6 +432,24 @@ int exec_after_part(const Plan *p, PGconn *c, const ExecOptions *o, Report *repo
     return rc;
 }
 
+int exec_each_row(Reader *src, const char *sql, int (*each)(void *arg, const Value *row), void *arg,
+                  PgmError *e)
+{
+    Cursor *cur = NULL;
+    if (src->ops->query(src, sql, &cur, e) != PGM_OK)
+        return PGM_FAIL;
+    size_t ncols = src->ops->ncolumns(cur);
+    Value *row = xcalloc(ncols ? ncols : 1, sizeof *row);
+    int rc = PGM_OK, more;
+    while (rc == PGM_OK && (more = src->ops->next(cur, row, e)) == 1)
+        rc = each(arg, row);
+    if (rc == PGM_OK && more < 0)
+        rc = PGM_FAIL;
+    free(row);
+    src->ops->cursor_close(cur);
+    return rc;
+}
+
 double exec_now(void)
 {
     return now_seconds();

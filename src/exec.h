@@ -60,6 +60,10 @@ int exec_truncate_replaced(const Plan *p, PGconn *c, PgmError *e);
  * created the tables. */
 int exec_after_part(const Plan *p, PGconn *c, const ExecOptions *o, Report *report, PgmError *e);
 double exec_now(void);
+/* Runs sql on the source and calls each for every row (sync's and
+ * verify's passes over a table), until each fails or the rows end. */
+int exec_each_row(Reader *src, const char *sql, int (*each)(void *arg, const Value *row), void *arg,
+                  PgmError *e);
 
 /* One row at a time (sync): converts a source row with t's programs and
  * appends it to b as a COPY line.  Returns 1 appended, 0 rejected, -1 on a

@@ -140,24 +140,6 @@ typedef struct Pass {
     int have_best;
 } Pass;
 
-static int read_all(Pass *ps, int (*each)(Pass *, const Value *))
-{
-    Reader *src = ps->x->s->src;
-    Cursor *cur = NULL;
-    if (src->ops->query(src, ps->t->src_sql, &cur, &ps->x->s->e) != PGM_OK)
-        return PGM_FAIL;
-    size_t ncols = src->ops->ncolumns(cur);
-    Value *row = xcalloc(ncols ? ncols : 1, sizeof *row);
-    int rc = PGM_OK, more;
-    while (rc == PGM_OK && (more = src->ops->next(cur, row, &ps->x->s->e)) == 1)
-        rc = each(ps, row);
-    if (rc == PGM_OK && more < 0)
-        rc = PGM_FAIL;
-    free(row);
-    src->ops->cursor_close(cur);
-    return rc;
-}
-
 static void keep_best(Pass *ps, const Value *row)
 {
     const Value *v = &row[ps->t->cursor_src];
@@ -173,8 +155,9 @@ static void keep_best(Pass *ps, const Value *row)
 }
 
 /* Pass 1: every source row into the sums. */
-static int pass_sum(Pass *ps, const Value *row)
+static int pass_sum(void *arg, const Value *row)
 {
+    Pass *ps = arg;
     SyncDiff *d = &ps->tab->diff;
     if (ps->t->cursor_src >= 0)
         keep_best(ps, row);
@@ -206,8 +189,9 @@ static int flush_keys(Pass *ps, size_t i)
 }
 
 /* Pass 2: the rows of differing buckets, shipped. */
-static int pass_ship(Pass *ps, const Value *row)
+static int pass_ship(void *arg, const Value *row)
 {
+    Pass *ps = arg;
     SyncDiff *d = &ps->tab->diff;
     buf_reset(&ps->kf);
     int k = rowconv_key(ps->rc, row, &ps->kf);
@@ -256,7 +240,7 @@ static int compare_and_ship(Pass *ps, size_t i, int key_only)
     int overlap = !exec_lookups_need_connection(ps->t);
     if (overlap && syncdiff_send(d, x->s->c, &x->s->e) != PGM_OK)
         return PGM_FAIL;
-    if (read_all(ps, pass_sum) != PGM_OK) {
+    if (exec_each_row(x->s->src, ps->t->src_sql, pass_sum, ps, &x->s->e) != PGM_OK) {
         if (overlap)
             syncdiff_abandon(d, x->s->c);
         return PGM_FAIL;
@@ -276,7 +260,7 @@ static int compare_and_ship(Pass *ps, size_t i, int key_only)
     if (make_seen(x, ps->t, i) != PGM_OK)
         return PGM_FAIL;
     ps->tab->seen_made = 1;
-    if (read_all(ps, pass_ship) != PGM_OK)
+    if (exec_each_row(x->s->src, ps->t->src_sql, pass_ship, ps, &x->s->e) != PGM_OK)
         return PGM_FAIL;
     if (loader_flush(&x->L, ps->t, &ps->b, ps->st, &x->s->e) != PGM_OK)
         return PGM_FAIL;

@@ -390,3 +390,11 @@ void quote_ident_dq(Buf *b, const char *ident)
     }
     buf_putc(b, '"');
 }
+
+uint64_t str_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}

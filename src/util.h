@@ -90,5 +90,7 @@ size_t utf8_seq(const char *s, size_t n);
 /* Appends s as a JSON string literal (with quotes) to b; invalid UTF-8
  * bytes are written as \u00XX escapes of the byte so nothing is lost. */
 void json_append_string(Buf *b, const char *s, size_t len);
+/* FNV-1a of a NUL-terminated string, for in-memory hash tables. */
+uint64_t str_hash(const char *s);
 
 #endif

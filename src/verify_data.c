@@ -78,25 +78,6 @@ typedef struct VPass {
     HashPipe pipe;
 } VPass;
 
-static int read_source(VPass *ps, int (*each)(VPass *, const Value *))
-{
-    Reader *src = ps->x->s->src;
-    PgmError *e = &ps->x->s->e;
-    Cursor *cur = NULL;
-    if (src->ops->query(src, ps->t->src_sql, &cur, e) != PGM_OK)
-        return PGM_FAIL;
-    size_t ncols = src->ops->ncolumns(cur);
-    Value *row = xcalloc(ncols ? ncols : 1, sizeof *row);
-    int rc = PGM_OK, more;
-    while (rc == PGM_OK && (more = src->ops->next(cur, row, e)) == 1)
-        rc = each(ps, row);
-    if (rc == PGM_OK && more < 0)
-        rc = PGM_FAIL;
-    free(row);
-    src->ops->cursor_close(cur);
-    return rc;
-}
-
 /* The key fields of a COPY line, joined by tabs, into out. */
 static void key_fields(const PlanTable *t, const char *line, size_t len, Buf *out)
 {
@@ -116,8 +97,9 @@ static void key_fields(const PlanTable *t, const char *line, size_t len, Buf *ou
     }
 }
 
-static int pass_sum(VPass *ps, const Value *row)
+static int pass_sum(void *arg, const Value *row)
 {
+    VPass *ps = arg;
     int got = rowconv_row(ps->rc, row, &ps->b, 0);
     if (got <= 0) {
         batch_clear(&ps->b);
@@ -163,7 +145,7 @@ static int sum_both_sides(VPass *ps)
     if (overlap && syncdiff_send(ps->d, c, &x->s->e) != PGM_OK)
         return PGM_FAIL;
     hashpipe_start(&ps->pipe, ps->d);   /* else the sums are added inline */
-    int rc = read_source(ps, pass_sum);
+    int rc = exec_each_row(x->s->src, ps->t->src_sql, pass_sum, ps, &x->s->e);
     hashpipe_finish(&ps->pipe);
     if (rc != PGM_OK) {
         if (overlap)

@@ -12,14 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
-
 static void set_put(RefusedSet *r, char *k)
 {
     if ((r->n + 1) * 2 > r->cap) {
@@ -28,7 +20,7 @@ static void set_put(RefusedSet *r, char *k)
         for (size_t i = 0; i < r->cap; i++) {
             if (!r->keys[i])
                 continue;
-            size_t j = (size_t)(hash_str(r->keys[i]) % ncap);
+            size_t j = (size_t)(str_hash(r->keys[i]) % ncap);
             while (nk[j])
                 j = (j + 1) % ncap;
             nk[j] = r->keys[i];
@@ -37,7 +29,7 @@ static void set_put(RefusedSet *r, char *k)
         r->keys = nk;
         r->cap = ncap;
     }
-    size_t j = (size_t)(hash_str(k) % r->cap);
+    size_t j = (size_t)(str_hash(k) % r->cap);
     for (; r->keys[j]; j = (j + 1) % r->cap) {
         if (strcmp(r->keys[j], k) == 0) {
             free(k);
@@ -152,7 +144,7 @@ int refused_has(const RefusedSet *r, const char *table, const char *key_json)
     k[tl] = '\1';
     memcpy(k + tl + 1, key_json, kl + 1);
     int found = 0;
-    for (size_t j = (size_t)(hash_str(k) % r->cap); r->keys[j] && !found; j = (j + 1) % r->cap)
+    for (size_t j = (size_t)(str_hash(k) % r->cap); r->keys[j] && !found; j = (j + 1) % r->cap)
         found = strcmp(r->keys[j], k) == 0;
     if (k != stack)
         free(k);

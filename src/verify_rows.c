@@ -56,14 +56,6 @@ typedef struct Drill {
     Batch b;
 } Drill;
 
-static uint64_t fnv(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
-
 static const char *row_key(const Drill *dr, size_t i)
 {
     return dr->store.data + dr->rows[i].off;
@@ -73,7 +65,7 @@ static size_t index_find(const Drill *dr, const char *krec)
 {
     if (!dr->capindex)
         return SIZE_MAX;
-    size_t j = (size_t)(fnv(krec) % dr->capindex);
+    size_t j = (size_t)(str_hash(krec) % dr->capindex);
     for (; dr->index[j] != SIZE_MAX; j = (j + 1) % dr->capindex)
         if (strcmp(row_key(dr, dr->index[j]), krec) == 0)
             return dr->index[j];
@@ -91,7 +83,7 @@ static void index_put(Drill *dr, size_t row)
             if (i != row)
                 index_put(dr, i);
     }
-    size_t j = (size_t)(fnv(row_key(dr, row)) % dr->capindex);
+    size_t j = (size_t)(str_hash(row_key(dr, row)) % dr->capindex);
     while (dr->index[j] != SIZE_MAX)
         j = (j + 1) % dr->capindex;
     dr->index[j] = row;
@@ -177,23 +169,11 @@ static int drill_row(VerifyCtx *x, Drill *dr, const Value *row)
     return got < 0 ? PGM_FAIL : PGM_OK;
 }
 
-static int read_round(VerifyCtx *x, Drill *dr)
+/* One source row of the round, through exec_each_row. */
+static int round_row(void *arg, const Value *row)
 {
-    Reader *src = x->s->src;
-    Cursor *cur = NULL;
-    if (src->ops->query(src, dr->t->src_sql, &cur, &x->s->e) != PGM_OK)
-        return PGM_FAIL;
-    size_t ncols = src->ops->ncolumns(cur);
-    Value *row = xcalloc(ncols ? ncols : 1, sizeof *row);
-    int rc = PGM_OK, more;
-    dr->rownum = 0;
-    while (rc == PGM_OK && (more = src->ops->next(cur, row, &x->s->e)) == 1)
-        rc = drill_row(x, dr, row);
-    if (rc == PGM_OK && more < 0)
-        rc = PGM_FAIL;
-    free(row);
-    src->ops->cursor_close(cur);
-    return rc;
+    Drill *dr = arg;
+    return drill_row(dr->x, dr, row);
 }
 
 /* ---- findings ---- */
@@ -548,7 +528,8 @@ int verify_rows(VerifyCtx *x, VerifyTable *v, SyncDiff *d)
     int rc = dr.rc ? PGM_OK : PGM_FAIL;
     long from = 0;
     for (int round = 0; rc == PGM_OK && round < DRILL_ROUNDS && next_round(&dr, &from); round++) {
-        rc = read_round(x, &dr);
+        dr.rownum = 0;
+        rc = exec_each_row(x->s->src, dr.t->src_sql, round_row, &dr, &x->s->e);
         if (rc == PGM_OK)
             rc = scan_target(&dr);
         if (rc == PGM_OK)
