@@ -250,7 +250,7 @@ int dec_of_value(const Value *v, Buf *out, char *msg, size_t msglen)
     char tmp[64];
     switch (v->kind) {
     case VAL_INT:
-        buf_printf(out, "%lld", (long long)v->i);
+        buf_put_i64(out, v->i);
         return 0;
     case VAL_REAL:
         if (!isfinite(v->d))

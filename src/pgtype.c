@@ -122,7 +122,7 @@ static int cast_int(const PgType *t, const Value *v, Buf *out, char *msg, size_t
     }
     if (i > lim || i < -lim - 1)
         return op_failf(msg, msglen, "%lld is out of range for %s", (long long)i, t->name);
-    buf_printf(out, "%lld", (long long)i);
+    buf_put_i64(out, i);
     return 0;
 }
 
@@ -296,7 +296,9 @@ static void put_datetime(PgTypeKind k, const TimeParts *tp, Buf *out)
         w.year = 1 - w.year;
     char buf[128];
     if (k == PT_DATE) {
-        buf_printf(out, "%04d-%02d-%02d", w.year, w.month, w.day);
+        /* the date part of the datetime text (formatted without snprintf) */
+        tp_format_datetime(&w, buf, sizeof buf);
+        buf_append(out, buf, (size_t)(strchr(buf, ' ') - buf));
     } else {
         tp_format_datetime(&w, buf, sizeof buf);
         buf_puts(out, k == PT_TIME ? strchr(buf, ' ') + 1 : buf);

@@ -413,6 +413,18 @@ void tp_format_offset(int offset_sec, int long_form, char *out, size_t outlen)
 {
     int a = offset_sec < 0 ? -offset_sec : offset_sec;
     char sign = offset_sec < 0 ? '-' : '+';
+    if (a % 60 == 0 && a / 3600 < 100 && outlen >= 7) {   /* by hand: one per timestamptz */
+        out[0] = sign;
+        fixed_digits(out + 1, a / 3600, 2);
+        size_t n = 3;
+        if (long_form || (a / 60) % 60) {
+            out[n++] = ':';
+            fixed_digits(out + n, (a / 60) % 60, 2);
+            n += 2;
+        }
+        out[n] = '\0';
+        return;
+    }
     if (a % 60)
         snprintf(out, outlen, "%c%02d:%02d:%02d", sign, a / 3600, (a / 60) % 60, a % 60);
     else if (long_form || (a / 60) % 60)

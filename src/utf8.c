@@ -37,6 +37,12 @@ size_t utf8_check(const char *s, size_t len)
 {
     size_t i = 0;
     while (i < len) {
+        /* eight ASCII bytes at a time: most text is ASCII */
+        uint64_t w;
+        if (i + 8 <= len && (memcpy(&w, s + i, 8), (w & 0x8080808080808080ULL) == 0)) {
+            i += 8;
+            continue;
+        }
         if ((unsigned char)s[i] < 0x80) {
             i++;
             continue;
@@ -64,21 +70,40 @@ size_t utf8_charlen(const char *s, size_t len)
 
 /* ---- COPY ---- */
 
+/* Nonzero when some byte of w equals c (the classic SWAR zero-byte test
+ * applied to w ^ c...c). */
+static inline uint64_t has_byte(uint64_t w, unsigned char c)
+{
+    const uint64_t ones = 0x0101010101010101ULL;
+    uint64_t x = w ^ (ones * c);
+    return (x - ones) & ~x & 0x8080808080808080ULL;
+}
+
 void copy_escape(Buf *out, const char *s, size_t len)
 {
-    size_t run = 0;
-    for (size_t i = 0; i < len; i++) {
-        const char *esc = NULL;
-        switch (s[i]) {
-        case '\\': esc = "\\\\"; break;
-        case '\n': esc = "\\n"; break;
-        case '\r': esc = "\\r"; break;
-        case '\t': esc = "\\t"; break;
-        default: continue;
+    /* Room for the worst case once, then bytes go straight in, eight at a
+     * time where none needs an escape: a call per byte or per escape was
+     * a sixteenth of a load's time. */
+    buf_reserve(out, 2 * len);
+    char *o = out->data + out->len;
+    size_t i = 0;
+    while (i < len) {
+        uint64_t w;
+        if (i + 8 <= len && (memcpy(&w, s + i, 8), !(has_byte(w, '\\') | has_byte(w, '\n') |
+                                                     has_byte(w, '\r') | has_byte(w, '\t')))) {
+            memcpy(o, &w, 8);
+            o += 8;
+            i += 8;
+            continue;
         }
-        buf_append(out, s + run, i - run);
-        buf_puts(out, esc);
-        run = i + 1;
+        char c = s[i++];
+        if (c != '\\' && c != '\n' && c != '\r' && c != '\t') {
+            *o++ = c;
+            continue;
+        }
+        *o++ = '\\';
+        *o++ = c == '\n' ? 'n' : c == '\r' ? 'r' : c == '\t' ? 't' : '\\';
     }
-    buf_append(out, s + run, len - run);
+    out->len = (size_t)(o - out->data);
+    out->data[out->len] = '\0';
 }

@@ -72,7 +72,7 @@ void buf_reset(Buf *b)
         b->data[0] = '\0';
 }
 
-static void buf_reserve(Buf *b, size_t extra)
+void buf_grow(Buf *b, size_t extra)
 {
     size_t need = b->len + extra + 1;
     if (need <= b->cap)
@@ -98,11 +98,19 @@ void buf_puts(Buf *b, const char *s)
     buf_append(b, s, strlen(s));
 }
 
-void buf_putc(Buf *b, char c)
+void buf_put_i64(Buf *b, int64_t v)
 {
-    buf_reserve(b, 1);
-    b->data[b->len++] = c;
-    b->data[b->len] = '\0';
+    char tmp[24];
+    size_t n = sizeof tmp;
+    /* in unsigned arithmetic, so INT64_MIN needs no special case */
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do {
+        tmp[--n] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        tmp[--n] = '-';
+    buf_append(b, tmp + n, sizeof tmp - n);
 }
 
 void buf_vprintf(Buf *b, const char *fmt, va_list ap)

@@ -37,7 +37,22 @@ void buf_free(Buf *b);
 void buf_reset(Buf *b); /* len = 0, keeps the memory */
 void buf_append(Buf *b, const void *p, size_t n);
 void buf_puts(Buf *b, const char *s);
-void buf_putc(Buf *b, char c);
+/* Makes room for extra more bytes (and the NUL); buf_reserve is the
+ * check, inline because the COPY writers call it for every value. */
+void buf_grow(Buf *b, size_t extra);
+static inline void buf_reserve(Buf *b, size_t extra)
+{
+    if (b->len + extra + 1 > b->cap)
+        buf_grow(b, extra);
+}
+static inline void buf_putc(Buf *b, char c)
+{
+    buf_reserve(b, 1);
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
+}
+/* Appends v in decimal (no snprintf: integers are most of a load's values). */
+void buf_put_i64(Buf *b, int64_t v);
 void buf_printf(Buf *b, const char *fmt, ...) PGM_PRINTF(2, 3);
 void buf_vprintf(Buf *b, const char *fmt, va_list ap);
 /* Takes the bytes out of b (caller frees), leaving b empty and initialised. */

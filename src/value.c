@@ -44,6 +44,53 @@ static int integer_digits(const char *s)
     return n;
 }
 
+/* The fast path of real_shortest for the common value with a few
+ * decimals (19.99, 0.5, 42): the fewest decimals k whose nearest decimal
+ * m / 10^k reads back as d (m / 10^k in double arithmetic is exactly what
+ * strtod makes of that text: both round the same exact quotient).  The
+ * nearest k-decimal is the one %.Pg prints, so the text is the same as
+ * the search's; written in fixed notation, and only where %g uses it
+ * (first digit at 10^X with -4 <= X < P); 0 when not found. */
+static size_t real_fixed(double d, char *buf, size_t buflen)
+{
+    static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
+    double a = fabs(d);
+    if (!(a >= 1e-4 && a < 1e15) || buflen < 32)
+        return 0;
+    for (int k = 0; k < (int)(sizeof p10 / sizeof p10[0]); k++) {
+        double scaled = a * p10[k];
+        if (scaled >= 1e15)
+            return 0;
+        double m = nearbyint(scaled);
+        if (m / p10[k] != a)
+            continue;
+        uint64_t u = (uint64_t)m;
+        char dig[24];
+        int nd = 0;
+        for (uint64_t q = u; q; q /= 10)
+            dig[nd++] = (char)('0' + q % 10);   /* reversed */
+        if (k == 0 && dig[0] == '0')
+            return 0;   /* trailing zeros: %g writes an exponent */
+        size_t n = 0;
+        if (d < 0)
+            buf[n++] = '-';
+        if (nd <= k) {   /* 0.000ddd */
+            buf[n++] = '0';
+            buf[n++] = '.';
+            for (int z = 0; z < k - nd; z++)
+                buf[n++] = '0';
+        }
+        for (int i = nd - 1; i >= 0; i--) {
+            buf[n++] = dig[i];
+            if (i == k && k > 0 && nd > k)
+                buf[n++] = '.';
+        }
+        buf[n] = '\0';
+        return n;
+    }
+    return 0;
+}
+
 const char *real_shortest(double d, char *buf, size_t buflen)
 {
     if (isnan(d)) {
@@ -61,6 +108,8 @@ const char *real_shortest(double d, char *buf, size_t buflen)
      * one of them reads back (not for subnormals, whose ulp is larger).
      * That saves the 1..15 rounds, which were a seventh of a run's and a
      * verify's time on REAL columns. */
+    if (real_fixed(d, buf, buflen))
+        return buf;
     int from = 1;
     if (fabs(d) >= DBL_MIN) {
         snprintf(buf, buflen, "%.15g", d);

@@ -633,6 +633,13 @@ static void test_real_shortest(void)
     ok(bad == 0, "real_shortest equals the digit search on 300000 doubles%s%s", bad ? ": " : "", first);
     is_str(real_shortest(1200, a, sizeof a), "1.2e+03", "real_shortest(1200) as %%.2g writes it");
     is_str(real_shortest(0.1, a, sizeof a), "0.1", "real_shortest(0.1)");
+    /* the few-decimals fast path (real_fixed): at its edges too */
+    static const double edges[] = {-19.99, 0.0001, 0.00012, 9.9999e-5, 999999999999999.0,
+                                   100000000000000.5, 1e15, 20.0, -0.5, 123456.00000001, 3.0};
+    long edge_bad = 0;
+    for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++)
+        edge_bad += strcmp(real_shortest(edges[i], a, sizeof a), shortest_by_search(edges[i], b, sizeof b)) != 0;
+    ok(edge_bad == 0, "real_shortest equals the search at the fast path's edges (%ld differ)", edge_bad);
     is_str(real_shortest(5e-324, a, sizeof a), "5e-324", "real_shortest of the smallest subnormal");
     is_str(real_shortest(2.2250738585072009e-308, a, sizeof a), shortest_by_search(2.2250738585072009e-308, b, sizeof b),
            "real_shortest of the largest subnormal");

@@ -359,6 +359,11 @@ static void test_uuid_json(void)
     RUN("to_uuid", T("-a0eebc999c0b4ef8bb6d6bb9bd380a11"), "ERR:\"-a0eebc999c0b4ef8bb6d6bb9bd380a11\" is not a valid uuid");
     RUN("to_uuid", T("a0eebc999c0b4ef8bb6d6bb9bd380a11-"), "ERR:\"a0eebc999c0b4ef8bb6d6bb9bd380a11-\" is not a valid uuid");
     RUN("to_uuid", T("a0ee--bc999c0b4ef8bb6d6bb9bd380a11"), "ERR:\"a0ee--bc999c0b4ef8bb6d6bb9bd380a11\" is not a valid uuid");
+    /* 36 characters with dashes in place, but not canonical: past the fast path */
+    RUN("to_uuid", T("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380A11"), want);
+    RUN("to_uuid", T("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380g11"), "ERR:\"a0eebc99-9c0b-4ef8-bb6d-6bb9bd380g11\" is not a valid uuid");
+    RUN("to_uuid", T("a0eebc99-9c0b-4ef8-bb6d-6bb9bd3-0a11"), "ERR:\"a0eebc99-9c0b-4ef8-bb6d-6bb9bd3-0a11\" is not a valid uuid");
+    RUN("to_uuid", T("a0eebc99-9c0b-4ef8-bb6d-6bb9bd38/a11"), "ERR:\"a0eebc99-9c0b-4ef8-bb6d-6bb9bd38/a11\" is not a valid uuid");
     RUN("to_uuid", T("g0eebc999c0b4ef8bb6d6bb9bd380a11"), "ERR:\"g0eebc999c0b4ef8bb6d6bb9bd380a11\" is not a valid uuid");
     RUN("to_uuid", T("{a0eebc999c0b4ef8bb6d6bb9bd380a11"), "ERR:\"{a0eebc999c0b4ef8bb6d6bb9bd380a11\" is not a valid uuid");
     RUN("to_uuid", T(""), "ERR:\"\" is not a valid uuid");

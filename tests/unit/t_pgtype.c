@@ -2,6 +2,7 @@
  * pgtype.h), the catalog mapping, COPY escaping and the UTF-8 and JSON
  * validators. */
 #include "pgtype.h"
+#include "ops_internal.h"
 #include "util.h"
 #include "value.h"
 #include "tap.h"
@@ -430,8 +431,59 @@ static void test_helpers(void)
     is_int(utf8_charlen("", 0), 0, "charlen empty");
 }
 
+/* copy_escape and utf8_check work eight bytes at a time where they can:
+ * they must agree with the byte-at-a-time definition wherever the special
+ * bytes fall relative to those eight-byte steps. */
+static void naive_escape(Buf *out, const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '\\' || s[i] == '\n' || s[i] == '\r' || s[i] == '\t')
+            buf_putc(out, '\\');
+        buf_putc(out, s[i] == '\n' ? 'n' : s[i] == '\r' ? 'r' : s[i] == '\t' ? 't' : s[i]);
+    }
+}
+
+static void test_word_at_a_time(void)
+{
+    static const char alphabet[] = "ab \\\n\r\tZ~\x7f\xc3\xa9\x80";
+    uint64_t x = 2463534242ULL;
+    long bad_escape = 0, bad_utf8 = 0;
+    char s[40];
+    Buf a, b;
+    buf_init(&a);
+    buf_init(&b);
+    for (int round = 0; round < 20000; round++) {
+        size_t len = (size_t)(round % 40);
+        for (size_t i = 0; i < len; i++) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            /* mostly plain letters, so whole clean words occur too */
+            s[i] = x % 4 ? (char)('a' + x % 26) : alphabet[x % (sizeof alphabet - 1)];
+        }
+        buf_reset(&a);
+        buf_reset(&b);
+        buf_puts(&a, "<");
+        buf_puts(&b, "<");
+        copy_escape(&a, s, len);
+        naive_escape(&b, s, len);
+        bad_escape += a.len != b.len || memcmp(a.data, b.data, a.len) != 0;
+        size_t want = 0;
+        while (want < len && ((unsigned char)s[want] < 0x80 || utf8_seq(s + want, len - want))) {
+            size_t n = (unsigned char)s[want] < 0x80 ? 1 : utf8_seq(s + want, len - want);
+            want += n;
+        }
+        bad_utf8 += utf8_check(s, len) != want;
+    }
+    ok(bad_escape == 0, "copy_escape equals the byte-at-a-time escape on 20000 strings (%ld differ)", bad_escape);
+    ok(bad_utf8 == 0, "utf8_check equals the byte-at-a-time check on 20000 strings (%ld differ)", bad_utf8);
+    buf_free(&a);
+    buf_free(&b);
+}
+
 int main(void)
 {
+    test_word_at_a_time();
     test_catalog();
     test_ints();
     test_numeric();
