@@ -25,6 +25,7 @@ typedef struct RowCtx {
     long rownum;
     const char *key_json;
     Buf cast;              /* reused for every cast: no allocation per value */
+    Buf key;               /* the row's key JSON, reused */
     PgmError *e;
     int quiet;             /* problems were recorded by an earlier pass: count nothing, write nothing */
 } RowCtx;
@@ -41,7 +42,7 @@ static void value_json(const Value *v, Arena *a, Buf *out)
     if (v->kind == VAL_NULL) {
         buf_puts(out, "null");
     } else if (v->kind == VAL_INT) {
-        buf_printf(out, "%lld", (long long)v->i);
+        buf_put_i64(out, v->i);
     } else {
         size_t len;
         const char *s = value_as_text(v, a, &len);
@@ -54,22 +55,35 @@ static void value_json(const Value *v, Arena *a, Buf *out)
 static const char *make_key_json(RowCtx *x)
 {
     const PlanTable *t = x->t;
-    Buf b;
-    buf_init(&b);
-    buf_putc(&b, '{');
-    if (t->nid == 0)
-        buf_printf(&b, "\"row\":%ld", x->rownum);
+    Buf *b = &x->key;   /* reused: valid until the next row */
+    buf_reset(b);
+    buf_putc(b, '{');
+    if (t->nid == 0) {
+        buf_puts(b, "\"row\":");
+        buf_put_i64(b, x->rownum);
+    }
     for (size_t k = 0; k < t->nid; k++) {
         if (k)
-            buf_putc(&b, ',');
-        json_append_string(&b, t->id_names[k], strlen(t->id_names[k]));
-        buf_putc(&b, ':');
-        value_json(&x->row[t->id_src[k]], x->scratch, &b);
+            buf_putc(b, ',');
+        json_append_string(b, t->id_names[k], strlen(t->id_names[k]));
+        buf_putc(b, ':');
+        value_json(&x->row[t->id_src[k]], x->scratch, b);
     }
-    buf_putc(&b, '}');
-    const char *s = arena_strndup(x->scratch, b.data, b.len);
-    buf_free(&b);
-    return s;
+    buf_putc(b, '}');
+    return b->data;
+}
+
+/* Kinds whose text form (as pgtype_cast writes it) holds no backslash,
+ * tab, newline or carriage return. */
+static int plain_text_kind(PgTypeKind k)
+{
+    switch (k) {
+    case PT_INT2: case PT_INT4: case PT_INT8: case PT_NUMERIC: case PT_FLOAT4: case PT_FLOAT8:
+    case PT_BOOL: case PT_UUID: case PT_DATE: case PT_TIMESTAMP: case PT_TIMESTAMPTZ:
+        return 1;
+    default:
+        return 0;
+    }
 }
 
 /* Records a failing value: a reject, or a nulled/defaulted value. */
@@ -151,10 +165,19 @@ static int cast_column(RowCtx *x, const PlanColumn *pc, Value v, Buf *out)
             snprintf(msg, sizeof msg, "null value in NOT NULL column");
             return record_problem(x, pc, "not_null", msg, 0) == PGM_OK ? COL_REJECT : COL_IOERR;
         }
+        /* types whose text pgmap writes itself never need COPY's escapes:
+         * straight into the row, without the copy through x->cast */
+        int direct = plain_text_kind(pc->tcol->type.kind);
+        size_t mark = out->len;
         buf_reset(&x->cast);
-        if (pgtype_cast(&pc->tcol->type, &v, &x->cast, msg, sizeof msg) == 0) {
-            copy_escape(out, x->cast.data ? x->cast.data : "", x->cast.len);
+        if (pgtype_cast(&pc->tcol->type, &v, direct ? out : &x->cast, msg, sizeof msg) == 0) {
+            if (!direct)
+                copy_escape(out, x->cast.data ? x->cast.data : "", x->cast.len);
             return COL_OK;
+        }
+        if (direct && out->data) {   /* drop what a failed cast may have written */
+            out->len = mark;
+            out->data[mark] = '\0';
         }
         if (attempt > 0)
             return record_problem(x, pc, op, msg, 0) == PGM_OK ? COL_REJECT : COL_IOERR;
@@ -351,14 +374,18 @@ int exec_table(Loader *L, Reader *src, const ExecOptions *o, const PlanTable *t,
         return PGM_FAIL;
     }
     LastRow *last = rd ? rd->last : NULL;
+    /* lookups that query the target need the connection between rows */
+    L->stream_ok = !exec_lookups_need_connection(t);
     long batch = o->batch_override > 0 ? o->batch_override : t->batch;
     size_t ncols = src->ops->ncolumns(cur);
     Value *row = xcalloc(ncols ? ncols : 1, sizeof *row);
     Arena *scratch = arena_new();
     Batch b;
     batch_init(&b);
-    RowCtx x = {t, row, scratch, L, st, &b, st->read, NULL, {0}, e, 0};
+    RowCtx x = {.t = t, .row = row, .scratch = scratch, .L = L, .st = st, .b = &b,
+                .rownum = st->read, .e = e};
     buf_init(&x.cast);
+    buf_init(&x.key);
     int rc = PGM_OK, more;
     while ((more = src->ops->next(cur, row, e)) == 1) {
         st->read++;
@@ -370,6 +397,10 @@ int exec_table(Loader *L, Reader *src, const ExecOptions *o, const PlanTable *t,
         }
         if (last)
             lastrow_keep(last, row);
+        if (loader_stream_push(L, t, &b, e) != PGM_OK) {
+            rc = PGM_FAIL;
+            break;
+        }
         if ((long)b.nrows >= batch || b.data.len >= BATCH_MAX_BYTES) {
             rc = loader_flush(L, t, &b, st, e);
             progress(o, t, st);
@@ -389,7 +420,9 @@ int exec_table(Loader *L, Reader *src, const ExecOptions *o, const PlanTable *t,
     L->finishing = 0;
     if (rc == PGM_OK && over_limit(t, st, e))
         rc = PGM_FAIL;
+    loader_stream_abort(L);   /* only when a failure left a COPY open */
     buf_free(&x.cast);
+    buf_free(&x.key);
     batch_free(&b);
     arena_free(scratch);
     free(row);
@@ -464,8 +497,9 @@ struct RowConv {
 RowConv *rowconv_open(Loader *L, const PlanTable *t, TableStats *st, PgmError *e)
 {
     RowConv *rc = xcalloc(1, sizeof *rc);
-    rc->x = (RowCtx){t, NULL, arena_new(), L, st, NULL, 0, NULL, {0}, e, 0};
+    rc->x = (RowCtx){.t = t, .scratch = arena_new(), .L = L, .st = st, .e = e};
     buf_init(&rc->x.cast);
+    buf_init(&rc->x.key);
     return rc;
 }
 
@@ -474,6 +508,7 @@ void rowconv_close(RowConv *rc)
     if (!rc)
         return;
     buf_free(&rc->x.cast);
+    buf_free(&rc->x.key);
     arena_free(rc->x.scratch);
     free(rc);
 }

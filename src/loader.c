@@ -90,9 +90,18 @@ int loader_step(Loader *L, const char *sql, ExecStatusType want, PGresult **keep
     return 1;
 }
 
-static int copy_rows(Loader *L, const PlanTable *t, const Batch *b, size_t lo, size_t hi,
-                     long *copied, Refusal *f, PgmError *e)
+/* Starts one attempt: its savepoint, an emptied stage, and COPY. */
+static int attempt_open(Loader *L, const PlanTable *t, Refusal *f, PgmError *e)
 {
+    if (loader_step(L, TRY_BEGIN, PGRES_COMMAND_OK, NULL, f, e) != 0)
+        return -1;
+    if (t->stage_name && !t->dedup) {   /* a dedup stage keeps every row until the end */
+        char sql[128];
+        snprintf(sql, sizeof sql, "TRUNCATE pg_temp.%s", t->stage_name);
+        int rc = loader_step(L, sql, PGRES_COMMAND_OK, NULL, f, e);
+        if (rc != 0)
+            return rc;
+    }
     PGresult *r = PQexec(L->c, t->copy_sql);
     if (!r || PQresultStatus(r) != PGRES_COPY_IN) {
         refusal_from(r, f);
@@ -101,11 +110,15 @@ static int copy_rows(Loader *L, const PlanTable *t, const Batch *b, size_t lo, s
         return -1;
     }
     PQclear(r);
-    const char *p = b->data.data + b->off[lo];
-    size_t len = b->off[hi] - b->off[lo];
-    /* Large chunks: libpq buffers and sends them as they come. */
-    int ok = PQputCopyData(L->c, p, (int)len) == 1 && PQputCopyEnd(L->c, NULL) == 1;
-    r = PQgetResult(L->c);
+    return 0;
+}
+
+/* Ends the COPY of an attempt; 0 with the rows copied, 1 a refusal of
+ * rows, -1 anything else. */
+static int copy_end(Loader *L, const PlanTable *t, int sent_ok, long *copied, Refusal *f, PgmError *e)
+{
+    int ok = sent_ok && PQputCopyEnd(L->c, NULL) == 1;
+    PGresult *r = PQgetResult(L->c);
     int rc = 0;
     if (ok && r && PQresultStatus(r) == PGRES_COMMAND_OK) {
         *copied = atol(PQcmdTuples(r));
@@ -121,21 +134,13 @@ static int copy_rows(Loader *L, const PlanTable *t, const Batch *b, size_t lo, s
     return rc;
 }
 
-/* One attempt at rows [lo, hi), in a savepoint. */
-static int try_rows(Loader *L, const PlanTable *t, const Batch *b, size_t lo, size_t hi,
-                    TableStats *st, Refusal *f, PgmError *e)
+/* Ends an attempt at rows [lo, hi) whose COPY data is sent: the merge,
+ * the savepoint released, the counts; or the savepoint rolled back. */
+static int attempt_close(Loader *L, const PlanTable *t, size_t nrows, int sent_ok, TableStats *st,
+                         Refusal *f, PgmError *e)
 {
     long copied = 0, ins = 0, upd = 0;
-    if (loader_step(L, TRY_BEGIN, PGRES_COMMAND_OK, NULL, f, e) != 0)
-        return -1;
-    int rc = 0;
-    if (t->stage_name && !t->dedup) {   /* a dedup stage keeps every row until the end */
-        char sql[128];
-        snprintf(sql, sizeof sql, "TRUNCATE pg_temp.%s", t->stage_name);
-        rc = loader_step(L, sql, PGRES_COMMAND_OK, NULL, f, e);
-    }
-    if (rc == 0)
-        rc = copy_rows(L, t, b, lo, hi, &copied, f, e);
+    int rc = copy_end(L, t, sent_ok, &copied, f, e);
     if (rc == 0 && t->merge_sql && !t->dedup) {
         PGresult *r = NULL;
         rc = loader_step(L, t->stage_name, PGRES_TUPLES_OK, &r, f, e);
@@ -157,8 +162,61 @@ static int try_rows(Loader *L, const PlanTable *t, const Batch *b, size_t lo, si
     st->inserted += ins;
     st->updated += upd;
     if (!t->dedup)   /* counted when the winners are merged */
-        st->unchanged += (long)(hi - lo) - ins - upd;
+        st->unchanged += (long)nrows - ins - upd;
     return 0;
+}
+
+/* One attempt at rows [lo, hi), in a savepoint. */
+static int try_rows(Loader *L, const PlanTable *t, const Batch *b, size_t lo, size_t hi,
+                    TableStats *st, Refusal *f, PgmError *e)
+{
+    int rc = attempt_open(L, t, f, e);
+    if (rc != 0)
+        return rc;
+    const char *p = b->data.data + b->off[lo];
+    size_t len = b->off[hi] - b->off[lo];
+    /* one call: libpq sends the rows as its buffer fills */
+    int sent_ok = len == 0 || PQputCopyData(L->c, p, (int)len) == 1;
+    return attempt_close(L, t, hi - lo, sent_ok, st, f, e);
+}
+
+/* Streaming: while a batch fills, its rows already travel to the server
+ * in chunks of STREAM_CHUNK bytes, so the server parses and stores them
+ * while pgmap converts the next ones (without it, the two take turns and
+ * a load costs the sum of both).  The batch keeps its rows: when the
+ * streamed attempt is refused, the batch is split as before. */
+#define STREAM_CHUNK ((size_t)64 * 1024)
+
+static int stream_send(Loader *L, const Batch *b, PgmError *e)
+{
+    size_t end = b->off[b->nrows];
+    if (end <= L->sent)
+        return PGM_OK;
+    if (PQputCopyData(L->c, b->data.data + L->sent, (int)(end - L->sent)) != 1) {
+        err_set(e, "target: %s", PQerrorMessage(L->c));
+        return PGM_FAIL;
+    }
+    L->sent = end;
+    return PGM_OK;
+}
+
+int loader_stream_push(Loader *L, const PlanTable *t, const Batch *b, PgmError *e)
+{
+    if (!L->stream_ok || b->nrows == 0 || b->off[b->nrows] - L->sent < STREAM_CHUNK)
+        return PGM_OK;
+    if (!L->streaming) {
+        if (!L->in_tx && pg_exec(L->c, "BEGIN", e) != PGM_OK)
+            return PGM_FAIL;
+        Refusal f;
+        memset(&f, 0, sizeof f);
+        if (attempt_open(L, t, &f, e) != 0) {
+            err_set(e, "target: %s: %s", t->label, f.message);
+            return PGM_FAIL;
+        }
+        L->streaming = 1;
+        L->sent = 0;
+    }
+    return stream_send(L, b, e);
 }
 
 /* Decodes one COPY text row into a JSON object of column -> text. */
@@ -212,15 +270,21 @@ static int reject_row(Loader *L, const PlanTable *t, const Batch *b, size_t i, c
     return rc;
 }
 
-/* Sends [lo, hi); on a row refusal splits until the refused rows are alone. */
+/* Sends [lo, hi); on a row refusal splits until the refused rows are
+ * alone.  first_rc is the outcome of an attempt at the whole range that
+ * was already made (the streamed one), or -2 when none was. */
 static int send_range(Loader *L, const PlanTable *t, const Batch *b, size_t lo, size_t hi,
-                      TableStats *st, PgmError *e)
+                      TableStats *st, int first_rc, const Refusal *first, PgmError *e)
 {
     if (lo >= hi)
         return PGM_OK;
     Refusal f;
     memset(&f, 0, sizeof f);
-    int rc = try_rows(L, t, b, lo, hi, st, &f, e);
+    int rc = first_rc;
+    if (rc == -2)
+        rc = try_rows(L, t, b, lo, hi, st, &f, e);
+    else
+        f = *first;
     if (rc < 0)
         return PGM_FAIL;
     if (rc == 0)
@@ -228,9 +292,35 @@ static int send_range(Loader *L, const PlanTable *t, const Batch *b, size_t lo, 
     if (hi - lo == 1)
         return reject_row(L, t, b, lo, &f, st, e);
     size_t mid = lo + (hi - lo) / 2;
-    if (send_range(L, t, b, lo, mid, st, e) != PGM_OK)
+    if (send_range(L, t, b, lo, mid, st, -2, NULL, e) != PGM_OK)
         return PGM_FAIL;
-    return send_range(L, t, b, mid, hi, st, e);
+    return send_range(L, t, b, mid, hi, st, -2, NULL, e);
+}
+
+void loader_stream_abort(Loader *L)
+{
+    if (!L->streaming)
+        return;
+    L->streaming = 0;
+    L->sent = 0;
+    PQputCopyEnd(L->c, "pgmap stopped the load");
+    PGresult *r;
+    while ((r = PQgetResult(L->c)) != NULL)
+        PQclear(r);
+}
+
+/* The batch's first attempt: the end of the streamed one, or a new one. */
+static int send_batch(Loader *L, const PlanTable *t, const Batch *b, TableStats *st, PgmError *e)
+{
+    if (!L->streaming)
+        return send_range(L, t, b, 0, b->nrows, st, -2, NULL, e);
+    L->streaming = 0;
+    Refusal f;
+    memset(&f, 0, sizeof f);
+    int sent_ok = stream_send(L, b, e) == PGM_OK;
+    L->sent = 0;
+    int rc = attempt_close(L, t, b->nrows, sent_ok, st, &f, e);
+    return send_range(L, t, b, 0, b->nrows, st, rc, &f, e);
 }
 
 int loader_flush(Loader *L, const PlanTable *t, Batch *b, TableStats *st, PgmError *e)
@@ -238,11 +328,20 @@ int loader_flush(Loader *L, const PlanTable *t, Batch *b, TableStats *st, PgmErr
     if (b->nrows == 0 && !L->checkpoint && !(t->dedup && L->finishing))
         return PGM_OK;
     st->bytes += (double)b->data.len;
-    int rc = L->in_tx ? PGM_OK : pg_exec(L->c, "BEGIN", e);
+    int rc = L->in_tx || L->streaming ? PGM_OK : pg_exec(L->c, "BEGIN", e);
     if (rc == PGM_OK)
-        rc = send_range(L, t, b, 0, b->nrows, st, e);
+        rc = send_batch(L, t, b, st, e);
     if (rc == PGM_OK && t->dedup && L->finishing)
         rc = loader_dedup_finish(L, t, st, e);
+    /* --jobs: this job's reject lines join the file, and the checkpoint
+     * records the file's length, under the file's lock until the commit, so
+     * a length a commit records never covers another job's uncommitted
+     * lines */
+    int locked = rc == PGM_OK && L->shared_rejects && L->checkpoint;
+    if (locked) {
+        rejects_lock(L->shared_rejects);
+        rc = rejects_merge(L->rejects, e);
+    }
     /* the checkpoint commits with the rows it describes */
     if (rc == PGM_OK && L->checkpoint)
         rc = L->checkpoint(L->checkpoint_arg, t, st, e);
@@ -252,6 +351,8 @@ int loader_flush(Loader *L, const PlanTable *t, Batch *b, TableStats *st, PgmErr
         PgmError ignore = {0};   /* the first error is the one to report */
         pg_exec(L->c, "ROLLBACK", &ignore);
     }
+    if (locked)
+        rejects_unlock(L->shared_rejects);
     batch_clear(b);
     return rc;
 }

@@ -44,7 +44,21 @@ typedef struct Loader {
     CheckpointFn checkpoint;  /* NULL = none */
     void *checkpoint_arg;
     int finishing;            /* this flush is the table's last: its checkpoint says done */
+    int stream_ok;            /* rows may travel while the batch fills (the connection is
+                               * not needed for lookups meanwhile) */
+    int streaming;            /* a COPY of the current batch is open */
+    size_t sent;              /* bytes of the current batch already sent */
+    RejectLog *shared_rejects; /* --jobs: the run's file; rejects is then this job's own
+                                * lines, moved into it (under its lock) with each commit */
 } Loader;
+
+/* Sends the batch's complete rows to the server once a chunk's worth has
+ * gathered, opening the batch's transaction and COPY at the first chunk
+ * (when L->stream_ok); loader_flush finishes what was streamed. */
+int loader_stream_push(Loader *L, const PlanTable *t, const Batch *b, PgmError *e);
+/* Ends an open streamed COPY as failed (after an error elsewhere), so the
+ * connection can take the ROLLBACK. */
+void loader_stream_abort(Loader *L);
 
 /* Creates the staging table when the plan uses one. */
 int loader_prepare_table(Loader *L, const PlanTable *t, PgmError *e);

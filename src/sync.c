@@ -162,7 +162,7 @@ static int run_sync(SyncCtx *x)
     const char *path = o->rejects ? o->rejects : s->m->rejects;
     x->rl = rejects_open(path);
     x->eo = (ExecOptions){0, o->batch, o->verbose};
-    x->L = (Loader){s->c, 1, x->rl, &x->rep, NULL, NULL, 0};
+    x->L = (Loader){.c = s->c, .in_tx = 1, .rejects = x->rl, .report = &x->rep};
     x->tabs = xcalloc(s->plan->n + 1, sizeof *x->tabs);
     x->res = EXEC_FAILED;
     double start = exec_now();

@@ -72,7 +72,7 @@ static int verify_tables(VerifyCtx *x)
     x->tabs = xcalloc(p->n + 1, sizeof *x->tabs);
     report_init(&x->rep, p->n, 1);
     x->rl = rejects_open(NULL);
-    x->L = (Loader){x->s->c, 1, x->rl, &x->rep, NULL, NULL, 0};
+    x->L = (Loader){.c = x->s->c, .in_tx = 1, .rejects = x->rl, .report = &x->rep};
     for (size_t i = 0; i < p->n; i++) {
         VerifyTable *v = &x->tabs[i];
         v->t = &p->tables[i];
