@@ -16,13 +16,14 @@
 #include "plan.h"
 
 enum { OPT_SOURCE = 256, OPT_TARGET, OPT_DRY_RUN, OPT_BATCH, OPT_REJECTS, OPT_HELP, OPT_RESTART,
-       OPT_SINGLE_TX, OPT_LIMIT, OPT_VERIFY, OPT_COUNTS, OPT_REPORT };
+       OPT_SINGLE_TX, OPT_LIMIT, OPT_VERIFY, OPT_COUNTS, OPT_REPORT, OPT_JOBS };
 
 static const struct option long_options[] = {
     {"source", required_argument, NULL, OPT_SOURCE},
     {"target", required_argument, NULL, OPT_TARGET},
     {"dry-run", no_argument, NULL, OPT_DRY_RUN},
     {"batch", required_argument, NULL, OPT_BATCH},
+    {"jobs", required_argument, NULL, OPT_JOBS},
     {"rejects", required_argument, NULL, OPT_REJECTS},
     {"restart", no_argument, NULL, OPT_RESTART},
     {"single-transaction", no_argument, NULL, OPT_SINGLE_TX},
@@ -57,7 +58,7 @@ static int option_allowed(const char *cmd, int ch)
     int run = strcmp(cmd, "run") == 0, sync = strcmp(cmd, "sync") == 0;
     int verify = strcmp(cmd, "verify") == 0;
     switch (ch) {
-    case OPT_DRY_RUN: case OPT_RESTART: case OPT_SINGLE_TX: case OPT_VERIFY: return run;
+    case OPT_DRY_RUN: case OPT_RESTART: case OPT_SINGLE_TX: case OPT_VERIFY: case OPT_JOBS: return run;
     case OPT_BATCH: return run || sync;
     case OPT_REJECTS: return run || sync || verify;
     case OPT_COUNTS: return verify;
@@ -108,6 +109,13 @@ int parse_options(const char *cmd, int argc, char **argv, Options *o)
             if (!*optarg || *end || o->batch <= 0)
                 return usage_error(cmd, "--batch expects a positive number of rows");
             break;
+        case OPT_JOBS:
+            if (!optarg)
+                return usage_error(cmd, "--jobs expects a number of tables loaded at once (1 to 64)");
+            o->jobs = strtol(optarg, &end, 10);
+            if (!*optarg || *end || o->jobs < 1 || o->jobs > 64)
+                return usage_error(cmd, "--jobs expects a number of tables loaded at once (1 to 64)");
+            break;
         case OPT_HELP: {
             const Command *c = find_command(cmd);
             printf("usage: %s\n\n%s\n", c->usage, c->summary);
@@ -124,6 +132,9 @@ int parse_options(const char *cmd, int argc, char **argv, Options *o)
     }
     if (o->dry_run && o->verify)
         return usage_error(cmd, "--verify needs a real run: a dry run writes nothing to verify");
+    if (o->jobs > 1 && (o->dry_run || o->single_tx))
+        return usage_error(cmd, "--jobs loads tables on separate connections: it cannot go with "
+                                "--dry-run or --single-transaction, which are one transaction");
     if (o->report && strcmp(cmd, "run") == 0 && !o->verify)
         return usage_error(cmd, "--report FILE goes with --verify");
     if (optind != argc - 1)

@@ -128,6 +128,9 @@ int plan_prepare_resume(const Mapping *m, char *const *created, size_t ncreated,
 int plan_compile(const Mapping *m, Reader *src, PGconn *c, Diags *d, TargetPrep *prep, Plan **out,
                  PgmError *e);
 void plan_free(Plan *p);
+/* child must be loaded after parent: a foreign key of child's target
+ * references parent's, or a lookup of child reads parent (plan_order.c). */
+int plan_table_depends(const PlanTable *child, const PlanTable *parent);
 
 /* Prints the plan for `pgmap explain`. */
 void plan_explain(const Plan *p, FILE *out);

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int references(const PlanTable *child, const PlanTable *parent)
+int plan_table_depends(const PlanTable *child, const PlanTable *parent)
 {
     if (child == parent)
         return 0;
@@ -85,7 +85,7 @@ void plan_sort(Plan *p, Diags *d)
                 continue;
             int ready = 1;
             for (size_t j = 0; j < n && ready; j++)
-                if (!done[j] && j != i && references(&p->tables[i], &p->tables[j]))
+                if (!done[j] && j != i && plan_table_depends(&p->tables[i], &p->tables[j]))
                     ready = 0;
             if (ready)
                 pick = i;

@@ -32,6 +32,14 @@ const char *rejects_path(const RejectLog *l);
 RejectLog *rejects_resume(const char *path, long offset);
 /* Bytes written so far (flushed to the file): recorded with each batch. */
 long rejects_offset(RejectLog *l);
+/* --jobs: a job's own log, whose lines wait in memory until
+ * rejects_merge appends them to parent's file (the caller holds parent's
+ * lock), so only committed batches' lines reach the file.  Closing a
+ * child drops the lines never merged (their batch never committed). */
+RejectLog *rejects_child(RejectLog *parent);
+int rejects_merge(RejectLog *child, PgmError *e);
+void rejects_lock(RejectLog *l);
+void rejects_unlock(RejectLog *l);
 /* Closes; removes an existing file when nothing was rejected. */
 int rejects_close(RejectLog *l, PgmError *e);
 

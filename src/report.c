@@ -91,12 +91,16 @@ static void count_value(Problem *p, const char *v, size_t len)
 
 void report_problem(Report *r, const ProblemInfo *pi)
 {
+    if (r->lock)
+        mtx_lock(r->lock);
     Problem *p = find_problem(r, pi);
     p->count++;
     p->nulled += pi->nulled;
     count_value(p, pi->value, pi->value_len);
     if (p->nexamples < PROBLEM_EXAMPLES && pi->key_json)
         p->examples[p->nexamples++] = xstrdup(pi->key_json);
+    if (r->lock)
+        mtx_unlock(r->lock);
 }
 
 long report_total(const Report *r, int which)

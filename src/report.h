@@ -9,6 +9,7 @@
 #define PGMAP_REPORT_H
 
 #include <stdio.h>
+#include <threads.h>
 #include "util.h"
 
 #define PROBLEM_VALUES 32
@@ -52,6 +53,8 @@ typedef struct Report {
     long ddl_after;        /* statements of the ddl file's after part run */
     long ddl_skipped;      /* of those, optional ones the target refused */
     double ddl_seconds;
+    mtx_t *lock;           /* --jobs: taken around report_problem (the tables' own
+                            * TableStats need none: one job writes each) */
 } Report;
 
 void report_init(Report *r, size_t ntables, int dry_run);

@@ -23,7 +23,9 @@
  * A dry run is one transaction, rolled back, without the state; so is
  * everything with --single-transaction, committed at the end. */
 #include "run.h"
+#include "run_internal.h"
 #include "cli.h"
+#include "pgconn.h"
 #include "exec.h"
 #include "md5.h"
 #include "state.h"
@@ -33,29 +35,36 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct RunCtx {
-    Session *s;
-    const Options *o;
-    const char *name;        /* the mapping's name in the state */
-    int use_state;           /* not a dry run */
-    long run_id;
-    StateRun prev;           /* the unfinished run this one resumes (run_id 0 = none) */
-    ExecOptions eo;
-    Loader L;
-    Report rep;
-    RejectLog *rl;
-    LastRow last;            /* the order key of the last row read, for checkpoints */
-    const Loader *L_active;  /* the loader of the table being loaded */
-    StatePos pos;
-} RunCtx;
-
 static int run_checkpoint(void *arg, const PlanTable *t, const TableStats *st, PgmError *e)
 {
-    RunCtx *x = arg;
-    lastrow_pos(&x->last, &x->pos);
-    return state_checkpoint(x->s->c, x->name, x->run_id, t->label,
-                            x->L_active && x->L_active->finishing ? "done" : "loading", &x->pos, st,
+    RunJob *j = arg;
+    RunCtx *x = j->x;
+    lastrow_pos(&j->last, &j->pos);
+    return state_checkpoint(j->c, x->name, x->run_id, t->label,
+                            j->L_active && j->L_active->finishing ? "done" : "loading", &j->pos, st,
                             rejects_offset(x->rl), e);
+}
+
+void run_job_free(RunJob *j)
+{
+    lastrow_free(&j->last);
+    statepos_free(&j->pos);
+}
+
+/* A load connection's settings, for the run's own transactions only:
+ *  - synchronous_commit off: each batch commits with its checkpoint, and
+ *    waiting for each commit's WAL flush would make the load wait on the
+ *    disk hundreds of times.  Safe: a server crash can lose only the last
+ *    few commits, rows and checkpoint together, so the next run resumes
+ *    exactly where the surviving checkpoints say.  The run's last
+ *    transaction (finish_run) commits synchronously, so "finished" is
+ *    durable only when every row is.
+ * A dry run writes nothing worth a setting. */
+int run_load_settings(PGconn *c, int use_state, PgmError *e)
+{
+    if (!use_state)
+        return PGM_OK;
+    return pg_exec(c, "SET synchronous_commit = off", e);
 }
 
 char *run_default_rejects_path(const char *mapping)
@@ -117,6 +126,30 @@ static void options_json(const RunCtx *x, Buf *b)
                o->single_tx ? "true" : "false");
 }
 
+/* The tables this run created are switched out of autovacuum while they
+ * load and back at the end (finish_run): every batch commits, so the
+ * server's insert-triggered vacuum would otherwise scan each growing table
+ * again and again, on the cores the load needs.  A run that dies leaves
+ * them switched out until the run that resumes it finishes. */
+static int autovacuum_of_created(RunCtx *x, const char *what)
+{
+    const Plan *p = x->s->plan;
+    Buf sql;
+    buf_init(&sql);
+    int rc = PGM_OK;
+    for (size_t i = 0; i < p->n && rc == PGM_OK; i++) {
+        if (!p->tables[i].created)
+            continue;
+        buf_reset(&sql);
+        buf_puts(&sql, "ALTER TABLE ");
+        pg_quote_qualified(x->s->c, &sql, p->tables[i].tgt.schema, p->tables[i].tgt.name);
+        buf_printf(&sql, " %s", what);
+        rc = pg_exec(x->s->c, sql.data, &x->s->e);
+    }
+    buf_free(&sql);
+    return rc;
+}
+
 /* Step 2: the run's row and the tables' checkpoints, in the transaction
  * that made the tables. */
 static int begin_run(RunCtx *x)
@@ -135,6 +168,8 @@ static int begin_run(RunCtx *x)
     char *const *created = p->ddl ? p->created : NULL;
     if (state_set_unfinished(s->c, x->name, x->run_id, created, p->ddl ? p->ncreated : 0, &s->e) != PGM_OK)
         return PGM_FAIL;
+    if (autovacuum_of_created(x, "SET (autovacuum_enabled = false)") != PGM_OK)
+        return PGM_FAIL;
     if (x->prev.run_id)
         return PGM_OK;   /* resuming: the checkpoints stay */
     for (size_t i = 0; i < p->n; i++) {
@@ -146,12 +181,13 @@ static int begin_run(RunCtx *x)
 }
 
 /* Step 3 for one table: skip it, continue it, or load it. */
-static int load_table(RunCtx *x, size_t i)
+int run_load_table(RunJob *j, size_t i)
 {
+    RunCtx *x = j->x;
     const PlanTable *t = &x->s->plan->tables[i];
     TableStats *st = &x->rep.tables[i];
     const StateTable *prev = x->prev.run_id ? state_run_table(&x->prev, t->label) : NULL;
-    TableRead rd = {NULL, NULL, 0, &x->last};
+    TableRead rd = {NULL, NULL, 0, &j->last};
     Value *params = NULL;
     Arena *a = arena_new();
     st->table = t->label;
@@ -173,22 +209,26 @@ static int load_table(RunCtx *x, size_t i)
             st->note = "resumed after the last committed batch of an earlier run";
         }
     }
-    lastrow_free(&x->last);
-    lastrow_init(&x->last, t->order_src, t->norder);
+    lastrow_free(&j->last);
+    lastrow_init(&j->last, t->order_src, t->norder);
     /* no resumable order, or dedup (the winners are merged at the end):
      * the whole table is one transaction */
     int whole = x->use_state && (t->norder == 0 || t->dedup) && !x->L.in_tx;
-    int rc = whole ? pg_exec(x->s->c, "BEGIN", &x->s->e) : PGM_OK;
+    int rc = whole ? pg_exec(j->c, "BEGIN", j->e) : PGM_OK;
     Loader L = x->L;
+    L.c = j->c;
+    L.rejects = j->rejects;
+    L.shared_rejects = j->rejects != x->rl ? x->rl : NULL;
+    L.checkpoint_arg = j;
     L.in_tx = x->L.in_tx || whole;
-    x->L_active = &L;
+    j->L_active = &L;
     double t0 = exec_now();
     if (rc == PGM_OK)
-        rc = exec_table(&L, x->s->src, &x->eo, t, &rd, st, &x->s->e);
+        rc = exec_table(&L, j->src, &x->eo, t, &rd, st, j->e);
     st->seconds += exec_now() - t0;
-    x->L_active = NULL;
+    j->L_active = NULL;
     if (whole)
-        rc = rc == PGM_OK ? pg_exec(x->s->c, "COMMIT", &x->s->e) : PGM_FAIL;
+        rc = rc == PGM_OK ? pg_exec(j->c, "COMMIT", j->e) : PGM_FAIL;
     free(params);
     arena_free(a);
     return rc;
@@ -201,9 +241,23 @@ static int finish_run(RunCtx *x, ExecResult *res)
     int own = x->use_state && !x->o->single_tx;
     if (own && pg_exec(s->c, "BEGIN", &s->e) != PGM_OK)
         return PGM_FAIL;
+    /* "finished" must be durable (see run_load_settings); index builds get
+     * at least 256 MB to sort in, for this transaction only: the server's
+     * default (64 MB) makes a large key spill to disk */
+    if (x->use_state) {
+        PGresult *r = pg_query(s->c, "SELECT set_config('synchronous_commit', 'on', true), "
+                                     "set_config('maintenance_work_mem', greatest(pg_size_bytes("
+                                     "current_setting('maintenance_work_mem')), 268435456) / 1024 "
+                                     "|| 'kB', true)", 0, NULL, &s->e);
+        if (!r)
+            return PGM_FAIL;
+        PQclear(r);
+    }
     if (exec_after_part(s->plan, s->c, &x->eo, &x->rep, &s->e) != PGM_OK)
         return PGM_FAIL;
     if (loader_set_sequences(&x->L, s->plan, &s->e) != PGM_OK)
+        return PGM_FAIL;
+    if (x->use_state && autovacuum_of_created(x, "RESET (autovacuum_enabled)") != PGM_OK)
         return PGM_FAIL;
     int warn = report_total(&x->rep, 0) || report_total(&x->rep, 1) || x->rep.ddl_skipped;
     *res = warn ? EXEC_WARNINGS : EXEC_CLEAN;
@@ -239,15 +293,23 @@ static int execute(RunCtx *x, ExecResult *res)
         x->rep.dedup |= p->tables[i].dedup != DEDUP_NONE;
     open_rejects(x);
     x->eo = (ExecOptions){x->o->dry_run, x->o->batch, x->o->verbose};
-    x->L = (Loader){s->c, x->o->dry_run || x->o->single_tx, x->rl, &x->rep,
-                    x->use_state ? run_checkpoint : NULL, x, 0};
+    x->L = (Loader){.c = s->c, .in_tx = x->o->dry_run || x->o->single_tx, .rejects = x->rl,
+                    .report = &x->rep, .checkpoint = x->use_state ? run_checkpoint : NULL};
     int rc = x->use_state ? begin_run(x) : exec_truncate_replaced(p, s->c, &s->e);
     int own = x->use_state && !x->o->single_tx;
     if (rc == PGM_OK && own)
         rc = pg_exec(s->c, "COMMIT", &s->e);
+    if (rc == PGM_OK)
+        rc = run_load_settings(s->c, x->use_state && !x->o->single_tx, &s->e);
     double start = exec_now();
-    for (size_t i = 0; rc == PGM_OK && i < p->n; i++)
-        rc = load_table(x, i);
+    if (rc == PGM_OK && x->o->jobs > 1 && own) {
+        rc = run_jobs(x);
+    } else {
+        RunJob j = {.x = x, .c = s->c, .src = s->src, .e = &s->e, .rejects = x->rl};
+        for (size_t i = 0; rc == PGM_OK && i < p->n; i++)
+            rc = run_load_table(&j, i);
+        run_job_free(&j);
+    }
     if (rc == PGM_OK)
         rc = finish_run(x, res);
     x->rep.seconds = exec_now() - start;
@@ -318,8 +380,6 @@ int cmd_run(int argc, char **argv)
             rc = vc > rc ? vc : rc;
         }
     }
-    lastrow_free(&x.last);
-    statepos_free(&x.pos);
     state_run_free(&x.prev);
     session_close(&s);
     free(s.name);

@@ -14,6 +14,7 @@ typedef struct Options {
     const char *rejects;
     long batch;
     long limit;          /* status: runs shown */
+    long jobs;           /* run: tables loaded at once (0 or 1 = one after another) */
     int dry_run;
     int restart;         /* run: forget the unfinished run and start over */
     int single_tx;       /* run: the whole run in one transaction */

@@ -20,6 +20,12 @@
 #
 # To clean up your own files too, use pg_on_exit 'rm -rf "$mytmp"' rather
 # than replacing the EXIT trap.
+#
+# The cluster is tuned for tests: fsync, synchronous_commit and
+# full_page_writes are off.  Two opt-ins, read by pg_start, for callers that
+# must measure a realistic server (bench/run):
+#   PGCLUSTER_DURABLE=1       leaves those three at PostgreSQL's defaults (on)
+#   PGCLUSTER_EXTRA_CONF=TEXT lines appended to postgresql.conf after ours
 
 PG_TMPDIR=
 PG_DATA=
@@ -177,17 +183,22 @@ pg_start() {
         return 1
     fi
 
-    cat >>"$PG_DATA/postgresql.conf" <<EOF
-
-# pgmap test cluster
-fsync = off
-synchronous_commit = off
-full_page_writes = off
+    {
+        printf '\n# pgmap test cluster\n'
+        if [ "${PGCLUSTER_DURABLE:-}" != 1 ]; then
+            printf '%s\n' 'fsync = off' 'synchronous_commit = off' \
+                'full_page_writes = off'
+        fi
+        cat <<EOF
 listen_addresses = ''
 unix_socket_directories = '$_pg_sock'
 port = $_pg_port
 max_connections = 40
 EOF
+        if [ -n "${PGCLUSTER_EXTRA_CONF:-}" ]; then
+            printf '%s\n' "$PGCLUSTER_EXTRA_CONF"
+        fi
+    } >>"$PG_DATA/postgresql.conf"
     cat >"$PG_DATA/pg_hba.conf" <<EOF
 # TYPE  DATABASE  USER      METHOD
 local   all       pgmap_pw  scram-sha-256
