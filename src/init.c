@@ -29,10 +29,11 @@ typedef struct InitOptions {
     const char *schema;
     Naming naming;
     long sample;
+    int jobs;               /* readers at once for the scan and the orphan counts */
     int force, quiet;
 } InitOptions;
 
-enum { OPT_DDL = 300, OPT_TARGET, OPT_SCHEMA, OPT_NAMING, OPT_SAMPLE, OPT_FORCE, OPT_HELP };
+enum { OPT_DDL = 300, OPT_TARGET, OPT_SCHEMA, OPT_NAMING, OPT_SAMPLE, OPT_FORCE, OPT_HELP, OPT_JOBS };
 
 static const struct option init_options[] = {
     {"output", required_argument, NULL, 'o'},
@@ -42,6 +43,7 @@ static const struct option init_options[] = {
     {"naming", required_argument, NULL, OPT_NAMING},
     {"sample", required_argument, NULL, OPT_SAMPLE},
     {"force", no_argument, NULL, OPT_FORCE},
+    {"jobs", required_argument, NULL, OPT_JOBS},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
@@ -89,6 +91,11 @@ static int parse_init(int argc, char **argv, InitOptions *o)
             o->sample = strtol(optarg, &end, 10);
             if (!*optarg || *end || o->sample <= 0)
                 return usage("init", "--sample expects a positive number of rows");
+            break;
+        case OPT_JOBS:
+            o->jobs = (int)strtol(optarg, &end, 10);
+            if (!*optarg || *end || o->jobs < 1 || o->jobs > 64)
+                return usage("init", "--jobs expects a number of tables read at once (1 to 64)");
             break;
         default: return usage("init", "unknown option (see --help)");
         }
@@ -161,12 +168,13 @@ static int open_source(const char *path, sqlite3 **s, PgmError *e)
 
 static int analyse(sqlite3 *s, IDb *db, const InitOptions *o, PgmError *e)
 {
-    if (init_catalog_read(s, db, e) != PGM_OK || init_scan(s, db, o->sample, e) != PGM_OK)
+    if (init_catalog_read(s, db, e) != PGM_OK ||
+        init_scan_par(s, o->source, db, o->sample, o->jobs, e) != PGM_OK)
         return PGM_FAIL;
     init_assign_names(db);
     init_choose_types(db);
     init_translate(db);
-    return init_count_orphans(s, db, e);
+    return init_count_orphans_par(s, o->source, db, o->jobs, e);
 }
 
 static void print_warnings(const IDb *db)

@@ -15,6 +15,8 @@ int init_catalog_read(sqlite3 *s, IDb *db, PgmError *e);
 /* init_scan.c: one pass over every table (or the first `sample` rows of
  * each when sample > 0) filling ITable.rows and every ColProfile. */
 int init_scan(sqlite3 *s, IDb *db, long sample, PgmError *e);
+/* One table's pass; what it keeps (examples) is allocated in arena. */
+int init_scan_table(sqlite3 *s, ITable *t, long sample, Arena *arena, PgmError *e);
 
 /* init_names.c: target names for tables, columns, indexes, constraints
  * and views (db->naming), shortened to 63 bytes without collisions. */
@@ -31,6 +33,13 @@ void init_translate(IDb *db);
 
 /* init_fk.c: orphans per foreign key (count and example keys). */
 int init_count_orphans(sqlite3 *s, IDb *db, PgmError *e);
+/* One foreign key's orphans; the examples are allocated in arena. */
+int init_count_orphans_of(sqlite3 *s, IDb *db, const ITable *t, IFk *fk, Arena *arena, PgmError *e);
+/* init_par.c: init_scan and init_count_orphans with `jobs` readers at
+ * once, each on its own connection to path (jobs <= 1: one after another
+ * on s). */
+int init_scan_par(sqlite3 *s, const char *path, IDb *db, long sample, int jobs, PgmError *e);
+int init_count_orphans_par(sqlite3 *s, const char *path, IDb *db, int jobs, PgmError *e);
 
 /* init_ddl.c: the whole DDL script (tables, then `-- pgmap: after load`,
  * keys, indexes, FKs, views). */

@@ -56,7 +56,7 @@ static void add_example(Buf *ex, sqlite3_stmt *st, size_t n)
         buf_putc(ex, ')');
 }
 
-static int count_one(sqlite3 *s, IDb *db, const ITable *t, IFk *fk, PgmError *e)
+int init_count_orphans_of(sqlite3 *s, IDb *db, const ITable *t, IFk *fk, Arena *arena, PgmError *e)
 {
     const ITable *p = idb_table(db, fk->parent);
     char *sql = orphan_sql(t, p, fk);
@@ -75,7 +75,7 @@ static int count_one(sqlite3 *s, IDb *db, const ITable *t, IFk *fk, PgmError *e)
             add_example(&ex, st, fk->ncols);
     sqlite3_finalize(st);
     if (ex.len)
-        fk->orphan_examples = arena_strdup(db->arena, ex.data);
+        fk->orphan_examples = arena_strdup(arena, ex.data);
     buf_free(&ex);
     if (rc != SQLITE_DONE) {
         err_set(e, "source table %s: %s", t->name, sqlite3_errmsg(s));
@@ -89,7 +89,8 @@ int init_count_orphans(sqlite3 *s, IDb *db, PgmError *e)
     for (size_t i = 0; i < db->ntables; i++) {
         ITable *t = &db->tables[i];
         for (size_t k = 0; k < t->nfks; k++)
-            if (!t->fks[k].drop_reason && count_one(s, db, t, &t->fks[k], e) != PGM_OK)
+            if (!t->fks[k].drop_reason &&
+                init_count_orphans_of(s, db, t, &t->fks[k], db->arena, e) != PGM_OK)
                 return PGM_FAIL;
     }
     return PGM_OK;

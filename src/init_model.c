@@ -41,6 +41,9 @@ void idb_free(IDb *db)
     free(db->views);
     free(db->triggers);
     free(db->skipped);
+    for (size_t i = 0; i < db->njob_arenas; i++)
+        arena_free(db->job_arenas[i]);
+    free(db->job_arenas);
     arena_free(db->arena);
     free(db);
 }

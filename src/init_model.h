@@ -145,6 +145,8 @@ typedef enum Naming { NAMING_KEEP = 0, NAMING_SNAKE } Naming;
 
 typedef struct IDb {
     Arena *arena;
+    Arena **job_arenas;  /* init --jobs: what each reader kept (examples) */
+    size_t njob_arenas;
     char *path;
     ITable *tables;
     size_t ntables;

@@ -279,17 +279,23 @@ static int scan_table(sqlite3 *s, Scanner *sc, ITable *t, long sample, PgmError 
     return PGM_OK;
 }
 
-int init_scan(sqlite3 *s, IDb *db, long sample, PgmError *e)
+int init_scan_table(sqlite3 *s, ITable *t, long sample, Arena *arena, PgmError *e)
 {
     Scanner sc;
     memset(&sc, 0, sizeof sc);
     sc.uuid = pgtype_from_catalog("uuid", -1, "uuid");
     sc.time = pgtype_from_catalog("time", -1, "time without time zone");
-    sc.arena = db->arena;
+    sc.arena = arena;
     buf_init(&sc.out);
+    int rc = scan_table(s, &sc, t, sample, e);
+    buf_free(&sc.out);
+    return rc;
+}
+
+int init_scan(sqlite3 *s, IDb *db, long sample, PgmError *e)
+{
     int rc = PGM_OK;
     for (size_t i = 0; i < db->ntables && rc == PGM_OK; i++)
-        rc = scan_table(s, &sc, &db->tables[i], sample, e);
-    buf_free(&sc.out);
+        rc = init_scan_table(s, &db->tables[i], sample, db->arena, e);
     return rc;
 }
