@@ -82,15 +82,25 @@ static int run_optional(PGconn *c, const char *file, const DdlStatement *st, FIL
     return PGM_OK;
 }
 
-int ddl_exec_after(PGconn *c, const char *file, const DdlScript *s, FILE *warn, long *skipped,
-                   PgmError *e)
+int ddl_exec_after_some(PGconn *c, const char *file, const DdlScript *s, const int *pick, int want,
+                        FILE *warn, long *skipped, long *ran, PgmError *e)
 {
     for (size_t i = 0; i < s->nafter; i++) {
+        if (pick && pick[i] != want)
+            continue;
         const DdlStatement *st = &s->after[i];
         int rc = st->optional ? run_optional(c, file, st, warn, skipped, e)
                               : run_mandatory(c, file, st, e);
         if (rc != PGM_OK)
             return PGM_FAIL;
+        if (ran)
+            (*ran)++;
     }
     return PGM_OK;
+}
+
+int ddl_exec_after(PGconn *c, const char *file, const DdlScript *s, FILE *warn, long *skipped,
+                   PgmError *e)
+{
+    return ddl_exec_after_some(c, file, s, NULL, 0, warn, skipped, NULL, e);
 }

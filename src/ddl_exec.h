@@ -18,5 +18,9 @@ int ddl_exec_before(PGconn *c, const char *file, const DdlScript *s, PgmError *e
  * applied: <message>" goes to warn and *skipped is incremented. */
 int ddl_exec_after(PGconn *c, const char *file, const DdlScript *s, FILE *warn, long *skipped,
                    PgmError *e);
+/* The same for the after part's statements i with pick[i] == want (pick
+ * NULL: all of them); *ran counts the statements run. */
+int ddl_exec_after_some(PGconn *c, const char *file, const DdlScript *s, const int *pick, int want,
+                        FILE *warn, long *skipped, long *ran, PgmError *e);
 
 #endif

@@ -383,7 +383,7 @@ int exec_table(Loader *L, Reader *src, const ExecOptions *o, const PlanTable *t,
     Batch b;
     batch_init(&b);
     RowCtx x = {.t = t, .row = row, .scratch = scratch, .L = L, .st = st, .b = &b,
-                .rownum = st->read, .e = e};
+                .rownum = st->read, .e = e, .quiet = rd && rd->quiet};
     buf_init(&x.cast);
     buf_init(&x.key);
     int rc = PGM_OK, more;
@@ -415,8 +415,8 @@ int exec_table(Loader *L, Reader *src, const ExecOptions *o, const PlanTable *t,
     /* the last flush commits the table's end with its last rows, so no
      * crash can fall between "all rows committed" and "table done" */
     L->finishing = 1;
-    if (rc == PGM_OK && loader_flush(L, t, &b, st, e) != PGM_OK)
-        rc = PGM_FAIL;
+    if (rc == PGM_OK)
+        rc = loader_flush(L, t, &b, st, e);   /* PGM_OK, PGM_FAIL or LOADER_RETRY */
     L->finishing = 0;
     if (rc == PGM_OK && over_limit(t, st, e))
         rc = PGM_FAIL;
@@ -451,17 +451,18 @@ int exec_truncate_replaced(const Plan *p, PGconn *c, PgmError *e)
 /* The ddl file's after part (keys, indexes, foreign keys, views), when
  * this run created the tables: in the transaction that ends the run, so
  * a key the data violates fails the run before it is marked finished. */
-int exec_after_part(const Plan *p, PGconn *c, const ExecOptions *o, Report *report, PgmError *e)
+int exec_after_part(const Plan *p, PGconn *c, const ExecOptions *o, const int *skip, Report *report,
+                    PgmError *e)
 {
     if (!p->ddl || p->ddl->nafter == 0)
         return PGM_OK;
     double t0 = now_seconds();
     if (o->verbose)
-        fprintf(stderr, "pgmap: running %zu after-load statement%s of %s\n", p->ddl->nafter,
-                p->ddl->nafter == 1 ? "" : "s", p->m->ddl);
-    report->ddl_after = (long)p->ddl->nafter;
-    int rc = ddl_exec_after(c, p->m->ddl, p->ddl, stderr, &report->ddl_skipped, e);
-    report->ddl_seconds = now_seconds() - t0;
+        fprintf(stderr, "pgmap: running the after-load statements of %s\n", p->m->ddl);
+    long ran = 0;
+    int rc = ddl_exec_after_some(c, p->m->ddl, p->ddl, skip, -1, stderr, &report->ddl_skipped, &ran, e);
+    report->ddl_after += ran;
+    report->ddl_seconds += now_seconds() - t0;
     return rc;
 }
 

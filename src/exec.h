@@ -42,6 +42,8 @@ typedef struct TableRead {
     const Value *params;
     size_t nparams;
     LastRow *last;         /* NULL = not tracked */
+    int quiet;             /* a second pass after a failed one-COPY load (loader.h):
+                            * its conversion problems are already counted and written */
 } TableRead;
 
 /* Streams one table: reads, converts, batches, flushes (each flush calls
@@ -58,7 +60,10 @@ int exec_lookups_need_connection(const PlanTable *t);
 int exec_truncate_replaced(const Plan *p, PGconn *c, PgmError *e);
 /* The ddl file's after part, when this run (or the one it resumes)
  * created the tables. */
-int exec_after_part(const Plan *p, PGconn *c, const ExecOptions *o, Report *report, PgmError *e);
+/* skip: per after-part statement, >= 0 when it already ran with its table
+ * (run_after.c); NULL = run all. */
+int exec_after_part(const Plan *p, PGconn *c, const ExecOptions *o, const int *skip, Report *report,
+                    PgmError *e);
 double exec_now(void);
 /* Runs sql on the source and calls each for every row (sync's and
  * verify's passes over a table), until each fails or the rows end. */

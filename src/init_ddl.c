@@ -260,8 +260,10 @@ static void write_header(const IDb *db, Buf *b)
     comment_lines(b, "", arena_printf(db->arena, "PostgreSQL schema for %s, written by pgmap init.",
                                       base ? base + 1 : db->path));
     buf_puts(b, "-- pgmap runs the part above `pgmap: after load` when the tables are missing,\n"
-                "-- loads the rows, then runs the rest, all in one transaction.  A statement\n"
-                "-- marked `pgmap: optional` that PostgreSQL refuses is reported, not fatal.\n\n");
+                "-- loads the rows, then runs the rest: a table's own keys and indexes with its\n"
+                "-- last batch, the others (foreign keys) at the end, in one transaction.  A\n"
+                "-- statement marked `pgmap: optional` that PostgreSQL refuses is reported,\n"
+                "-- not fatal.\n\n");
     if (db->need_citext)
         buf_puts(b, "-- COLLATE NOCASE columns are citext (case-insensitive text).\n"
                     "CREATE EXTENSION IF NOT EXISTS citext;\n");

@@ -187,7 +187,7 @@ static int try_rows(Loader *L, const PlanTable *t, const Batch *b, size_t lo, si
  * streamed attempt is refused, the batch is split as before. */
 #define STREAM_CHUNK ((size_t)64 * 1024)
 
-static int stream_send(Loader *L, const Batch *b, PgmError *e)
+int loader_stream_send(Loader *L, const Batch *b, PgmError *e)
 {
     size_t end = b->off[b->nrows];
     if (end <= L->sent)
@@ -202,6 +202,8 @@ static int stream_send(Loader *L, const Batch *b, PgmError *e)
 
 int loader_stream_push(Loader *L, const PlanTable *t, const Batch *b, PgmError *e)
 {
+    if (L->freeze)
+        return loader_freeze_push(L, t, b, e);
     if (!L->stream_ok || b->nrows == 0 || b->off[b->nrows] - L->sent < STREAM_CHUNK)
         return PGM_OK;
     if (!L->streaming) {
@@ -216,7 +218,7 @@ int loader_stream_push(Loader *L, const PlanTable *t, const Batch *b, PgmError *
         L->streaming = 1;
         L->sent = 0;
     }
-    return stream_send(L, b, e);
+    return loader_stream_send(L, b, e);
 }
 
 /* Decodes one COPY text row into a JSON object of column -> text. */
@@ -317,7 +319,7 @@ static int send_batch(Loader *L, const PlanTable *t, const Batch *b, TableStats 
     L->streaming = 0;
     Refusal f;
     memset(&f, 0, sizeof f);
-    int sent_ok = stream_send(L, b, e) == PGM_OK;
+    int sent_ok = loader_stream_send(L, b, e) == PGM_OK;
     L->sent = 0;
     int rc = attempt_close(L, t, b->nrows, sent_ok, st, &f, e);
     return send_range(L, t, b, 0, b->nrows, st, rc, &f, e);
@@ -325,6 +327,8 @@ static int send_batch(Loader *L, const PlanTable *t, const Batch *b, TableStats 
 
 int loader_flush(Loader *L, const PlanTable *t, Batch *b, TableStats *st, PgmError *e)
 {
+    if (L->freeze)
+        return loader_freeze_flush(L, t, b, st, e);
     if (b->nrows == 0 && !L->checkpoint && !(t->dedup && L->finishing))
         return PGM_OK;
     st->bytes += (double)b->data.len;
@@ -333,6 +337,8 @@ int loader_flush(Loader *L, const PlanTable *t, Batch *b, TableStats *st, PgmErr
         rc = send_batch(L, t, b, st, e);
     if (rc == PGM_OK && t->dedup && L->finishing)
         rc = loader_dedup_finish(L, t, st, e);
+    if (rc == PGM_OK && L->finishing && L->table_done)
+        rc = L->table_done(L->checkpoint_arg, t, e);
     /* --jobs: this job's reject lines join the file, and the checkpoint
      * records the file's length, under the file's lock until the commit, so
      * a length a commit records never covers another job's uncommitted

@@ -50,7 +50,20 @@ typedef struct Loader {
     size_t sent;              /* bytes of the current batch already sent */
     RejectLog *shared_rejects; /* --jobs: the run's file; rejects is then this job's own
                                 * lines, moved into it (under its lock) with each commit */
+    /* Called with checkpoint_arg in the table's last flush, before the
+     * checkpoint that marks it done (run_after.c); NULL = none. */
+    int (*table_done)(void *arg, const PlanTable *t, PgmError *e);
+    /* One COPY for the whole table, in one transaction that first empties
+     * it, with FREEZE (see loader_freeze.c): for a table this run created,
+     * loaded from its start.  The flushes only send; the last ends the COPY
+     * and commits, or on a refusal rolls back and returns LOADER_RETRY, and
+     * the table is loaded again the batched way. */
+    int freeze;
 } Loader;
+
+/* loader_flush of a one-COPY load the server refused: rolled back, load
+ * the table again in batches (the refused rows are then isolated). */
+enum { LOADER_RETRY = 2 };
 
 /* Sends the batch's complete rows to the server once a chunk's worth has
  * gathered, opening the batch's transaction and COPY at the first chunk

@@ -30,6 +30,13 @@ int is_row_refusal(const Refusal *f);
  * rows) or -1 (anything else, with e set). */
 int loader_step(Loader *L, const char *sql, ExecStatusType want, PGresult **keep, Refusal *f, PgmError *e);
 
+/* Sends the batch's complete rows not sent yet into the open COPY. */
+int loader_stream_send(Loader *L, const Batch *b, PgmError *e);
+
+/* loader_freeze.c: the one-COPY load (Loader.freeze). */
+int loader_freeze_push(Loader *L, const PlanTable *t, const Batch *b, PgmError *e);
+int loader_freeze_flush(Loader *L, const PlanTable *t, Batch *b, TableStats *st, PgmError *e);
+
 /* loader_dedup.c: empties the stage at the start of a dedup table, and at
  * its end merges the winner of each key (counting the others). */
 int loader_dedup_begin(Loader *L, const PlanTable *t, PgmError *e);

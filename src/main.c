@@ -21,13 +21,14 @@ const Command pgmap_commands[] = {
             "  --rejects FILE      where rejected rows go (JSON lines)\n"
             "  --restart           forget an unfinished run and start over\n"
             "  --single-transaction  the whole run in one transaction (no resuming)\n"
+            "  --jobs N            load up to N tables at once, each on its own connection\n"
             "  --verify[=counts]   then verify the target (see pgmap verify)\n"
             "  --report FILE       with --verify: the verification as JSON\n"
             "  -v, --verbose       progress on stderr\n"
             "  -q, --quiet         no summary unless something failed\n"
             "A run that died is resumed by running it again (see pgmap status).",
      "pgmap run MAPPING " COMMON_OPTS " [--dry-run] [--batch N] [--rejects FILE] [--restart] "
-     "[--single-transaction] [--verify[=counts] [--report FILE]] [-v|-q]", cmd_run},
+     "[--single-transaction] [--jobs N] [--verify[=counts] [--report FILE]] [-v|-q]", cmd_run},
     {"sync", "Carries the source's inserts, updates and deletes into a target that a run\n"
              "loaded: tables with a cursor read only the rows past their mark; the others\n"
              "are compared by checksums, and only differing buckets are read row by row.\n"
@@ -66,10 +67,11 @@ const Command pgmap_commands[] = {
              "  --schema NAME       target schema (default public)\n"
              "  --naming STYLE      keep (default) or snake_case\n"
              "  --sample N          read only the first N rows of each table\n"
+             "  --jobs N            read up to N tables at once\n"
              "  --force             overwrite existing files\n"
              "  -q, --quiet         no summary line",
      "pgmap init SOURCE [TARGET] [-o MAPPING] [--ddl FILE] [--schema NAME] [--naming keep|snake_case] "
-     "[--sample N] [--force] [-q]", cmd_init},
+     "[--sample N] [--jobs N] [--force] [-q]", cmd_init},
     {"schema", "Prints the DDL file a mapping names (its ddl: key).",
      "pgmap schema MAPPING", cmd_schema},
 };

@@ -144,7 +144,13 @@ static void fingerprint_column(Buf *b, const PlanTable *t, const PlanColumn *pc)
         op_describe(&pc->ops[i], desc, sizeof desc);
         buf_printf(b, " | %s", desc);
     }
-    buf_printf(b, " | %s%s [%s %s]\n", pc->tcol->notnull ? "not null" : "",
+    /* A created table's NOT NULLs come from its ddl file's before part,
+     * which never runs again for it, and from its primary key, made with
+     * its last batch (run_after.c): only the key can add one between a
+     * run and its resume, and that changes nothing about the rows already
+     * loaded, so it must not refuse the resume. */
+    int notnull = pc->tcol->notnull && !t->created;
+    buf_printf(b, " | %s%s [%s %s]\n", notnull ? "not null" : "",
                pc->tcol->type.name, on_error_name(pc->on_error), pc->fallback ? pc->fallback : "");
 }
 
@@ -152,11 +158,22 @@ void plan_fingerprint(PlanTable *t)
 {
     Buf b;
     buf_init(&b);
-    buf_printf(&b, "%s\n%s\n%s\nmode %s\nkey", t->label, t->src_sql, t->shape,
-               mode_name(t->later_mode != MODE_UNSET ? t->later_mode : t->mode));
-    for (size_t k = 0; k < t->nkey; k++)
-        buf_printf(&b, " %s", t->cols[t->key[k]].name);
-    buf_putc(&b, '\n');
+    buf_printf(&b, "%s\n%s\n%s\n", t->label, t->src_sql, t->shape);
+    /* A table this run created is loaded with plain inserts whatever its
+     * mode and key (they matter from the next run on), and its key is made
+     * with its last batch (run_after.c), after which the mode and key a
+     * resumed run's plan implies from the target differ: what the target
+     * implies must not refuse the resume; what the mapping declares does.
+     * A dedup table's key decides which rows win, so it stays. */
+    int implied = t->created && !t->dedup;
+    if (!implied || t->map->mode != MODE_UNSET)
+        buf_printf(&b, "mode %s\n", mode_name(t->later_mode != MODE_UNSET ? t->later_mode : t->mode));
+    if (!implied || t->map->nkey) {
+        buf_puts(&b, "key");
+        for (size_t k = 0; k < t->nkey; k++)
+            buf_printf(&b, " %s", t->cols[t->key[k]].name);
+        buf_putc(&b, '\n');
+    }
     for (size_t i = 0; i < t->ncols; i++)
         fingerprint_column(&b, t, &t->cols[i]);
     unsigned char d[16];

@@ -187,7 +187,7 @@ int run_load_table(RunJob *j, size_t i)
     const PlanTable *t = &x->s->plan->tables[i];
     TableStats *st = &x->rep.tables[i];
     const StateTable *prev = x->prev.run_id ? state_run_table(&x->prev, t->label) : NULL;
-    TableRead rd = {NULL, NULL, 0, &j->last};
+    TableRead rd = {.last = &j->last};
     Value *params = NULL;
     Arena *a = arena_new();
     st->table = t->label;
@@ -221,10 +221,27 @@ int run_load_table(RunJob *j, size_t i)
     L.shared_rejects = j->rejects != x->rl ? x->rl : NULL;
     L.checkpoint_arg = j;
     L.in_tx = x->L.in_tx || whole;
+    /* A table this run created, loaded from its start, goes in one COPY
+     * FREEZE (loader_freeze.c); a refusal there loads it again in batches,
+     * quietly for the conversion problems the first pass counted. */
+    L.freeze = x->use_state && !L.in_tx && t->created && !t->stage_name && !rd.sql &&
+               !exec_lookups_need_connection(t);
+    TableStats before = *st;
     j->L_active = &L;
     double t0 = exec_now();
     if (rc == PGM_OK)
         rc = exec_table(&L, j->src, &x->eo, t, &rd, st, j->e);
+    if (rc == LOADER_RETRY) {
+        long rejected = st->rejected, nulled = st->nulled;
+        *st = before;
+        st->rejected = rejected;
+        st->nulled = nulled;
+        L.freeze = 0;
+        rd.quiet = 1;
+        lastrow_free(&j->last);
+        lastrow_init(&j->last, t->order_src, t->norder);
+        rc = exec_table(&L, j->src, &x->eo, t, &rd, st, j->e);
+    }
     st->seconds += exec_now() - t0;
     j->L_active = NULL;
     if (whole)
@@ -253,7 +270,10 @@ static int finish_run(RunCtx *x, ExecResult *res)
             return PGM_FAIL;
         PQclear(r);
     }
-    if (exec_after_part(s->plan, s->c, &x->eo, &x->rep, &s->e) != PGM_OK)
+    /* the statements a table's last batch ran are skipped (without the hook,
+     * in a dry run, they all run here) */
+    const int *skip = x->L.table_done ? x->after_owner : NULL;
+    if (exec_after_part(s->plan, s->c, &x->eo, skip, &x->rep, &s->e) != PGM_OK)
         return PGM_FAIL;
     if (loader_set_sequences(&x->L, s->plan, &s->e) != PGM_OK)
         return PGM_FAIL;
@@ -295,6 +315,9 @@ static int execute(RunCtx *x, ExecResult *res)
     x->eo = (ExecOptions){x->o->dry_run, x->o->batch, x->o->verbose};
     x->L = (Loader){.c = s->c, .in_tx = x->o->dry_run || x->o->single_tx, .rejects = x->rl,
                     .report = &x->rep, .checkpoint = x->use_state ? run_checkpoint : NULL};
+    x->after_owner = run_after_owners(p);
+    if (x->after_owner && x->use_state)
+        x->L.table_done = run_after_table;
     int rc = x->use_state ? begin_run(x) : exec_truncate_replaced(p, s->c, &s->e);
     int own = x->use_state && !x->o->single_tx;
     if (rc == PGM_OK && own)
@@ -381,6 +404,7 @@ int cmd_run(int argc, char **argv)
         }
     }
     state_run_free(&x.prev);
+    free(x.after_owner);
     session_close(&s);
     free(s.name);
     return rc;

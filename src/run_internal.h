@@ -19,6 +19,8 @@ typedef struct RunCtx {
     Loader L;                /* the session's loader: the template of every job's */
     Report rep;
     RejectLog *rl;
+    int *after_owner;        /* per after-part statement: the plan table it belongs to,
+                              * run with that table's last batch, or -1 (run_after.c) */
 } RunCtx;
 
 typedef struct RunJob {
@@ -40,6 +42,11 @@ void run_job_free(RunJob *j);
  * and source reader; a table starts once the tables it depends on (its
  * lookups' tables, the tables its foreign keys reference) are loaded. */
 int run_jobs(RunCtx *x);
+
+/* run_after.c: the owner of each after-part statement (NULL without a
+ * ddl file), and the Loader's table_done hook that runs a table's own. */
+int *run_after_owners(const Plan *p);
+int run_after_table(void *arg, const PlanTable *t, PgmError *e);
 
 /* Session settings of a load connection (see run.c for why). */
 int run_load_settings(PGconn *c, int use_state, PgmError *e);

@@ -114,7 +114,7 @@ static int cursor_phase(SyncCtx *x, const PlanTable *t, const StatePos *mark, Ta
     int rc = mark_param(x, t, mark, a, &param);
     LastRow last;
     lastrow_init(&last, &t->cursor_src, 1);
-    TableRead rd = {t->cursor_sql, &param, 1, &last};
+    TableRead rd = {.sql = t->cursor_sql, .params = &param, .nparams = 1, .last = &last};
     if (rc == PGM_OK)
         rc = exec_table(&x->L, x->s->src, &x->eo, t, &rd, st, &x->s->e);
     if (rc == PGM_OK && last.any)

@@ -8,7 +8,9 @@
 #    a table whose lookups read another waits for it; reject lines are
 #    written once each; the result equals the one-at-a-time run's, value
 #    for value; --jobs with --dry-run is refused;
-#  - tables the run created get autovacuum back at the end (run.c).
+#  - tables the run created get autovacuum back at the end (run.c), and
+#    are loaded with one COPY FREEZE each (loader_freeze.c), which a
+#    refusal rolls back and replaces with the batched load.
 set -eu
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$top_srcdir/tests/lib/integration.sh"
@@ -108,5 +110,40 @@ is "$STATUS" "0" "init + run --jobs 2 of created tables: exits 0 (no key refuses
 is "$(pg_psql -d created -c "SELECT count(*) FROM pg_class WHERE relnamespace = 'c'::regnamespace AND relkind = 'r' AND reloptions IS NOT NULL")" \
    "0" "created tables: autovacuum switched back on after the load"
 is "$(pg_psql -d created -c "SELECT count(*) FROM c.big")" "30000" "created tables: every big row"
+
+# One COPY FREEZE per created table (loader_freeze.c): the clean table's
+# pages are all frozen; a table whose before part has a CHECK the data
+# breaks is rolled back and loaded again in batches, where exactly the
+# refused rows are rejected, and its conversion rejects are written once.
+if pg_psql -d created -c "CREATE EXTENSION pg_visibility" >/dev/null 2>&1; then
+    is "$(pg_psql -d created -c "SELECT count(*) FILTER (WHERE NOT all_frozen) || '/' || (count(*) > 0)::text FROM pg_visibility_map('c.big')")" \
+       "0/true" "created tables: loaded with COPY FREEZE (every page all-frozen)"
+else
+    skip "pg_visibility is not installed" 1
+fi
+cat >"$PG_TMPDIR/chk.ddl" <<'SQL'
+CREATE SCHEMA g;
+CREATE TABLE g.big (id integer NOT NULL, name text, code text CHECK (code <> 'BAD'), n integer);
+-- pgmap: after load
+ALTER TABLE g.big ADD PRIMARY KEY (id);
+SQL
+sqlite3 "$DB" "CREATE TABLE big2 AS SELECT id, name, code, CASE WHEN id IN (7, 20001) THEN 'x' ELSE id END AS n FROM big"
+cat >"$PG_TMPDIR/chk.yaml" <<YAML
+source: $DB
+schema: g
+ddl: chk.ddl
+tables:
+  big:
+    from: big2
+    key: [id]
+YAML
+pg_psql -c "CREATE DATABASE chk" >/dev/null
+run_pgmap run "$PG_TMPDIR/chk.yaml" --target "dbname=chk" --rejects "$PG_TMPDIR/chk.jsonl"
+is "$STATUS" "1" "created table with a CHECK the data breaks: exits 1 (rows rejected)"
+like "$(cat "$OUT")" "g.big +30000 +29995 +0 +0 +5 " "read 30000 = 29995 loaded + 5 rejected"
+is "$(sed -n 's/.*"table":"g.big","key":{"id":\([0-9]*\)}.*"sqlstate":"23514".*/\1/p' "$PG_TMPDIR/chk.jsonl" | sort -n | tr '\n' ' ')" \
+   "5000 17777 29999 " "after the rolled-back COPY FREEZE: exactly the rows the CHECK refuses"
+is "$(grep -c '"operation":"cast"' "$PG_TMPDIR/chk.jsonl")" "2" "the two conversion rejects, once each"
+is "$(pg_psql -d chk -c "SELECT count(*) FROM g.big")" "29995" "every other row is there"
 
 done_testing
