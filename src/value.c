@@ -62,13 +62,16 @@ static size_t real_fixed(double d, char *buf, size_t buflen)
         if (scaled >= 1e15)
             return 0;
         double m = nearbyint(scaled);
-        if (m / p10[k] != a)
+        if (m == 0 || m / p10[k] != a)
             continue;
         uint64_t u = (uint64_t)m;
         char dig[24];
         int nd = 0;
-        for (uint64_t q = u; q; q /= 10)
+        uint64_t q = u;
+        do {
             dig[nd++] = (char)('0' + q % 10);   /* reversed */
+            q /= 10;
+        } while (q);
         if (k == 0 && dig[0] == '0')
             return 0;   /* trailing zeros: %g writes an exponent */
         size_t n = 0;
