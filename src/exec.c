@@ -169,6 +169,13 @@ static int cast_column(RowCtx *x, const PlanColumn *pc, Value v, Buf *out)
          * straight into the row, without the copy through x->cast */
         int direct = plain_text_kind(pc->tcol->type.kind);
         size_t mark = out->len;
+        if (pc->tcol->type.kind == PT_BYTEA) {
+            /* "\x<hex>" holds one backslash, which COPY wants doubled:
+             * written first, the value goes straight in (a large blob is
+             * then in memory once as hex, not twice) */
+            buf_putc(out, '\\');
+            direct = 1;
+        }
         buf_reset(&x->cast);
         if (pgtype_cast(&pc->tcol->type, &v, direct ? out : &x->cast, msg, sizeof msg) == 0) {
             if (!direct)

@@ -166,6 +166,20 @@ static int attempt_close(Loader *L, const PlanTable *t, size_t nrows, int sent_o
     return 0;
 }
 
+/* Sends len bytes of COPY data in pieces of at most 1 MB: libpq copies
+ * what one call gives into its output buffer, which a 100 MB row (a blob
+ * as hex) would grow by as much; COPY accepts a row split anywhere. */
+static int put_copy(PGconn *c, const char *p, size_t len)
+{
+    const size_t piece = (size_t)1 << 20;
+    for (size_t off = 0; off < len; off += piece) {
+        size_t n = len - off < piece ? len - off : piece;
+        if (PQputCopyData(c, p + off, (int)n) != 1)
+            return 0;
+    }
+    return 1;
+}
+
 /* One attempt at rows [lo, hi), in a savepoint. */
 static int try_rows(Loader *L, const PlanTable *t, const Batch *b, size_t lo, size_t hi,
                     TableStats *st, Refusal *f, PgmError *e)
@@ -175,8 +189,7 @@ static int try_rows(Loader *L, const PlanTable *t, const Batch *b, size_t lo, si
         return rc;
     const char *p = b->data.data + b->off[lo];
     size_t len = b->off[hi] - b->off[lo];
-    /* one call: libpq sends the rows as its buffer fills */
-    int sent_ok = len == 0 || PQputCopyData(L->c, p, (int)len) == 1;
+    int sent_ok = put_copy(L->c, p, len);
     return attempt_close(L, t, hi - lo, sent_ok, st, f, e);
 }
 
@@ -192,7 +205,7 @@ int loader_stream_send(Loader *L, const Batch *b, PgmError *e)
     size_t end = b->off[b->nrows];
     if (end <= L->sent)
         return PGM_OK;
-    if (PQputCopyData(L->c, b->data.data + L->sent, (int)(end - L->sent)) != 1) {
+    if (!put_copy(L->c, b->data.data + L->sent, end - L->sent)) {
         err_set(e, "target: %s", PQerrorMessage(L->c));
         return PGM_FAIL;
     }

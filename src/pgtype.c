@@ -349,11 +349,16 @@ static int cast_datetime(const PgType *t, const Value *v, Buf *out, char *msg, s
 static void hex_out(Buf *out, const char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
-    buf_puts(out, "\\x");
+    buf_reserve(out, 2 * len + 2);   /* once: blobs can be large */
+    char *o = out->data + out->len;
+    *o++ = '\\';
+    *o++ = 'x';
     for (size_t i = 0; i < len; i++) {
-        buf_putc(out, hex[(unsigned char)s[i] >> 4]);
-        buf_putc(out, hex[(unsigned char)s[i] & 15]);
+        *o++ = hex[(unsigned char)s[i] >> 4];
+        *o++ = hex[(unsigned char)s[i] & 15];
     }
+    out->len = (size_t)(o - out->data);
+    out->data[out->len] = '\0';
 }
 
 /* The value as text appended to out (value_as_text without an arena). */

@@ -79,17 +79,14 @@ static inline uint64_t has_byte(uint64_t w, unsigned char c)
     return (x - ones) & ~x & 0x8080808080808080ULL;
 }
 
-void copy_escape(Buf *out, const char *s, size_t len)
+/* Escapes s[i, end) at o (room for twice that), eight bytes at a time
+ * where none needs an escape; returns end and sets *len to the new length
+ * of data. */
+static size_t escape_block(char *o, const char *s, size_t i, size_t end, size_t *len, const char *data)
 {
-    /* Room for the worst case once, then bytes go straight in, eight at a
-     * time where none needs an escape: a call per byte or per escape was
-     * a sixteenth of a load's time. */
-    buf_reserve(out, 2 * len);
-    char *o = out->data + out->len;
-    size_t i = 0;
-    while (i < len) {
+    while (i < end) {
         uint64_t w;
-        if (i + 8 <= len && (memcpy(&w, s + i, 8), !(has_byte(w, '\\') | has_byte(w, '\n') |
+        if (i + 8 <= end && (memcpy(&w, s + i, 8), !(has_byte(w, '\\') | has_byte(w, '\n') |
                                                      has_byte(w, '\r') | has_byte(w, '\t')))) {
             memcpy(o, &w, 8);
             o += 8;
@@ -104,6 +101,24 @@ void copy_escape(Buf *out, const char *s, size_t len)
         *o++ = '\\';
         *o++ = c == '\n' ? 'n' : c == '\r' ? 'r' : c == '\t' ? 't' : '\\';
     }
-    out->len = (size_t)(o - out->data);
+    *len = (size_t)(o - data);
+    return end;
+}
+
+void copy_escape(Buf *out, const char *s, size_t len)
+{
+    /* Bytes go straight in, without a call per byte or per escape (which
+     * was a sixteenth of a load's time), with room for the worst case of
+     * the next 64 kB at a time, so a large value does not reserve twice
+     * its size. */
+    buf_reserve(out, 0);   /* data is never NULL below, even for "" */
+    size_t i = 0;
+    while (i < len) {
+        size_t blk = len - i < 65536 ? len - i : 65536;
+        buf_reserve(out, 2 * blk);
+        char *o = out->data + out->len;
+        i = escape_block(o, s, i, i + blk, &out->len, out->data);
+    }
     out->data[out->len] = '\0';
 }
+

@@ -146,4 +146,30 @@ is "$(sed -n 's/.*"table":"g.big","key":{"id":\([0-9]*\)}.*"sqlstate":"23514".*/
 is "$(grep -c '"operation":"cast"' "$PG_TMPDIR/chk.jsonl")" "2" "the two conversion rejects, once each"
 is "$(pg_psql -d chk -c "SELECT count(*) FROM g.big")" "29995" "every other row is there"
 
+# Large values: a batch is bounded in bytes (16 MB) as well as rows, a
+# blob goes into the row as hex once, and COPY data leaves in 1 MB pieces,
+# so memory follows the largest row, not the table: four 20 MB blobs (40
+# MB of hex each) must load in well under the 4 x 60 MB they would take
+# if held together.
+sqlite3 "$DB" "CREATE TABLE blobs (id INTEGER PRIMARY KEY, data BLOB);
+    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 4)
+    INSERT INTO blobs SELECT i, randomblob(20000000) FROM n"
+cat >"$PG_TMPDIR/blobs.yaml" <<YAML
+source: $DB
+schema: f
+tables:
+  blobs: {}
+YAML
+pg_psql -c "CREATE TABLE f.blobs (id integer PRIMARY KEY, data bytea)" >/dev/null
+if [ -x /usr/bin/time ] && /usr/bin/time -f %M true >/dev/null 2>&1; then
+    /usr/bin/time -f %M -o "$PG_TMPDIR/rss" "$PGMAP" run "$PG_TMPDIR/blobs.yaml" -q >/dev/null 2>&1
+    rss_mb=$(( $(tail -n 1 "$PG_TMPDIR/rss") / 1024 ))
+    ok "four 20 MB blobs: peak memory ${rss_mb} MB, below 150 MB (one row at a time)" test "$rss_mb" -lt 150
+else
+    "$PGMAP" run "$PG_TMPDIR/blobs.yaml" -q >/dev/null 2>&1 || true
+    skip "/usr/bin/time is not installed" 1
+fi
+is "$(pg_psql -c "SELECT count(*) || ' ' || sum(length(data)) FROM f.blobs")" "4 80000000" \
+   "four 20 MB blobs: all four there, 80,000,000 bytes"
+
 done_testing
