@@ -75,7 +75,7 @@ void buf_reset(Buf *b)
 void buf_grow(Buf *b, size_t extra)
 {
     size_t need = b->len + extra + 1;
-    if (need <= b->cap)
+    if (need <= b->cap && b->data)
         return;
     size_t cap = b->cap ? b->cap : 256;
     while (cap < need)

@@ -42,7 +42,7 @@ void buf_puts(Buf *b, const char *s);
 void buf_grow(Buf *b, size_t extra);
 static inline void buf_reserve(Buf *b, size_t extra)
 {
-    if (b->len + extra + 1 > b->cap)
+    if (!b->data || b->len + extra + 1 > b->cap)
         buf_grow(b, extra);
 }
 static inline void buf_putc(Buf *b, char c)
