@@ -366,6 +366,29 @@ int exec_lookups_need_connection(const PlanTable *t)
     return 0;
 }
 
+/* One source row (in x->row): converted into the batch, streamed, and
+ * the batch flushed when full. */
+static int take_row(RowCtx *x, const ExecOptions *o, LastRow *last, long batch)
+{
+    const PlanTable *t = x->t;
+    TableStats *st = x->st;
+    Batch *b = x->b;
+    st->read++;
+    x->rownum = st->read;
+    arena_reset(x->scratch);
+    if (convert_row(x) != PGM_OK || over_limit(t, st, x->e))
+        return PGM_FAIL;
+    if (last)
+        lastrow_keep(last, x->row);
+    if (loader_stream_push(x->L, t, b, x->e) != PGM_OK)
+        return PGM_FAIL;
+    if ((long)b->nrows < batch && b->data.len < BATCH_MAX_BYTES)
+        return PGM_OK;
+    int rc = loader_flush(x->L, t, b, st, x->e);
+    progress(o, t, st);
+    return rc != PGM_OK || over_limit(t, st, x->e) ? PGM_FAIL : PGM_OK;
+}
+
 /* Streams one table through its program into batches. */
 int exec_table(Loader *L, Reader *src, const ExecOptions *o, const PlanTable *t,
                const TableRead *rd, TableStats *st, PgmError *e)
@@ -393,30 +416,9 @@ int exec_table(Loader *L, Reader *src, const ExecOptions *o, const PlanTable *t,
                 .rownum = st->read, .e = e, .quiet = rd && rd->quiet};
     buf_init(&x.cast);
     buf_init(&x.key);
-    int rc = PGM_OK, more;
-    while ((more = src->ops->next(cur, row, e)) == 1) {
-        st->read++;
-        x.rownum = st->read;
-        arena_reset(scratch);
-        if (convert_row(&x) != PGM_OK || over_limit(t, st, e)) {
-            rc = PGM_FAIL;
-            break;
-        }
-        if (last)
-            lastrow_keep(last, row);
-        if (loader_stream_push(L, t, &b, e) != PGM_OK) {
-            rc = PGM_FAIL;
-            break;
-        }
-        if ((long)b.nrows >= batch || b.data.len >= BATCH_MAX_BYTES) {
-            rc = loader_flush(L, t, &b, st, e);
-            progress(o, t, st);
-            if (rc != PGM_OK || over_limit(t, st, e)) {
-                rc = PGM_FAIL;
-                break;
-            }
-        }
-    }
+    int rc = PGM_OK, more = 0;
+    while (rc == PGM_OK && (more = src->ops->next(cur, row, e)) == 1)
+        rc = take_row(&x, o, last, batch);
     if (more < 0)
         rc = PGM_FAIL;
     /* the last flush commits the table's end with its last rows, so no
@@ -481,7 +483,7 @@ int exec_each_row(Reader *src, const char *sql, int (*each)(void *arg, const Val
         return PGM_FAIL;
     size_t ncols = src->ops->ncolumns(cur);
     Value *row = xcalloc(ncols ? ncols : 1, sizeof *row);
-    int rc = PGM_OK, more;
+    int rc = PGM_OK, more = 0;
     while (rc == PGM_OK && (more = src->ops->next(cur, row, e)) == 1)
         rc = each(arg, row);
     if (rc == PGM_OK && more < 0)

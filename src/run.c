@@ -180,6 +180,28 @@ static int begin_run(RunCtx *x)
     return exec_truncate_replaced(p, s->c, &s->e);
 }
 
+/* exec_table, and after a one-COPY load the server refused
+ * (LOADER_RETRY), the batched load of the same rows: its counts start
+ * over but for the conversion problems the first pass counted and wrote,
+ * which the second pass, quiet, does not repeat. */
+static int load_with_retry(RunJob *j, Loader *L, const PlanTable *t, TableRead *rd, TableStats *st)
+{
+    const RunCtx *x = j->x;
+    TableStats before = *st;
+    int rc = exec_table(L, j->src, &x->eo, t, rd, st, j->e);
+    if (rc != LOADER_RETRY)
+        return rc;
+    long rejected = st->rejected, nulled = st->nulled;
+    *st = before;
+    st->rejected = rejected;
+    st->nulled = nulled;
+    L->freeze = 0;
+    rd->quiet = 1;
+    lastrow_free(&j->last);
+    lastrow_init(&j->last, t->order_src, t->norder);
+    return exec_table(L, j->src, &x->eo, t, rd, st, j->e);
+}
+
 /* Step 3 for one table: skip it, continue it, or load it. */
 int run_load_table(RunJob *j, size_t i)
 {
@@ -226,22 +248,10 @@ int run_load_table(RunJob *j, size_t i)
      * quietly for the conversion problems the first pass counted. */
     L.freeze = x->use_state && !L.in_tx && t->created && !t->stage_name && !rd.sql &&
                !exec_lookups_need_connection(t);
-    TableStats before = *st;
     j->L_active = &L;
     double t0 = exec_now();
     if (rc == PGM_OK)
-        rc = exec_table(&L, j->src, &x->eo, t, &rd, st, j->e);
-    if (rc == LOADER_RETRY) {
-        long rejected = st->rejected, nulled = st->nulled;
-        *st = before;
-        st->rejected = rejected;
-        st->nulled = nulled;
-        L.freeze = 0;
-        rd.quiet = 1;
-        lastrow_free(&j->last);
-        lastrow_init(&j->last, t->order_src, t->norder);
-        rc = exec_table(&L, j->src, &x->eo, t, &rd, st, j->e);
-    }
+        rc = load_with_retry(j, &L, t, &rd, st);
     st->seconds += exec_now() - t0;
     j->L_active = NULL;
     if (whole)
