@@ -4,6 +4,7 @@
 #include "exec.h"
 #include "ddl_exec.h"
 #include "lookup.h"
+#include "pgbinary.h"
 #include "pgconn.h"
 
 #include <stdio.h>
@@ -28,6 +29,9 @@ typedef struct RowCtx {
     Buf key;               /* the row's key JSON, reused */
     PgmError *e;
     int quiet;             /* problems were recorded by an earlier pass: count nothing, write nothing */
+    long quiet_upto;       /* rows numbered up to this are quiet (TableRead.quiet_upto) */
+    int binary;            /* rows in COPY's binary format (pgbinary.h), else text */
+    int nobinary;          /* a value binary cannot carry was met */
 } RowCtx;
 
 static double now_seconds(void)
@@ -148,6 +152,36 @@ static int matches_null_if(const PlanTable *t, const Value *v, Arena *a)
     return 0;
 }
 
+/* The cast into the row: binary, or the text form (escaped for COPY
+ * unless the type's text never needs it).  0, -1 (msg) or PGBIN_CANNOT. */
+static int cast_into(RowCtx *x, const PgType *type, const Value *v, Buf *out, char *msg, size_t msglen)
+{
+    if (x->binary)
+        return pgtype_cast_binary(type, v, &x->cast, out, msg, msglen);
+    /* types whose text pgmap writes itself never need COPY's escapes:
+     * straight into the row, without the copy through x->cast */
+    int direct = plain_text_kind(type->kind);
+    size_t mark = out->len;
+    if (type->kind == PT_BYTEA) {
+        /* "\x<hex>" holds one backslash, which COPY wants doubled:
+         * written first, the value goes straight in (a large blob is
+         * then in memory once as hex, not twice) */
+        buf_putc(out, '\\');
+        direct = 1;
+    }
+    buf_reset(&x->cast);
+    if (pgtype_cast(type, v, direct ? out : &x->cast, msg, msglen) == 0) {
+        if (!direct)
+            copy_escape(out, x->cast.data ? x->cast.data : "", x->cast.len);
+        return 0;
+    }
+    if (direct && out->data) {   /* drop what a failed cast may have written */
+        out->len = mark;
+        out->data[mark] = '\0';
+    }
+    return -1;
+}
+
 /* The final step: NOT NULL, then pgmap's own cast to the target type.
  * A value that on_error replaced is cast too, once; if it fails again the
  * row is rejected. */
@@ -159,36 +193,28 @@ static int cast_column(RowCtx *x, const PlanColumn *pc, Value v, Buf *out)
     for (int attempt = 0;; attempt++) {
         if (v.kind == VAL_NULL) {
             if (!pc->tcol->notnull) {
-                buf_puts(out, "\\N");
+                if (x->binary)
+                    pgbin_null(out);
+                else
+                    buf_puts(out, "\\N");
                 return COL_OK;
             }
             snprintf(msg, sizeof msg, "null value in NOT NULL column");
             return record_problem(x, pc, "not_null", msg, 0) == PGM_OK ? COL_REJECT : COL_IOERR;
         }
-        /* types whose text pgmap writes itself never need COPY's escapes:
-         * straight into the row, without the copy through x->cast */
-        int direct = plain_text_kind(pc->tcol->type.kind);
-        size_t mark = out->len;
-        if (pc->tcol->type.kind == PT_BYTEA) {
-            /* "\x<hex>" holds one backslash, which COPY wants doubled:
-             * written first, the value goes straight in (a large blob is
-             * then in memory once as hex, not twice) */
-            buf_putc(out, '\\');
-            direct = 1;
-        }
-        buf_reset(&x->cast);
-        if (pgtype_cast(&pc->tcol->type, &v, direct ? out : &x->cast, msg, sizeof msg) == 0) {
-            if (!direct)
-                copy_escape(out, x->cast.data ? x->cast.data : "", x->cast.len);
+        int rc = cast_into(x, &pc->tcol->type, &v, out, msg, sizeof msg);
+        if (rc == PGBIN_CANNOT) {
+            /* the rest of the row is converted (its problems recorded once,
+             * see TableRead.quiet_upto); the table is then loaded as text */
+            x->nobinary = 1;
+            pgbin_null(out);
             return COL_OK;
         }
-        if (direct && out->data) {   /* drop what a failed cast may have written */
-            out->len = mark;
-            out->data[mark] = '\0';
-        }
+        if (rc == 0)
+            return COL_OK;
         if (attempt > 0)
             return record_problem(x, pc, op, msg, 0) == PGM_OK ? COL_REJECT : COL_IOERR;
-        int rc = apply_on_error(x, pc, op, msg, &v);
+        rc = apply_on_error(x, pc, op, msg, &v);
         if (rc != COL_OK)
             return rc;
     }
@@ -264,8 +290,10 @@ static int convert_row(RowCtx *x)
     Buf *data = &x->b->data;
     size_t mark = data->len;
     x->key_json = make_key_json(x);
+    if (x->binary)
+        pgbin_row(data, (int)x->t->ncols);
     for (size_t i = 0; i < x->t->ncols; i++) {
-        if (i)
+        if (i && !x->binary)
             buf_putc(data, '\t');
         int rc = convert_column(x, &x->t->cols[i], data);
         if (rc == COL_OK)
@@ -283,7 +311,8 @@ static int convert_row(RowCtx *x)
         buf_printf(data, "\t%ld\t", x->rownum);
         copy_escape(data, x->key_json, strlen(x->key_json));
     }
-    buf_putc(data, '\n');
+    if (!x->binary)
+        buf_putc(data, '\n');
     batch_commit_row(x->b, x->key_json);
     return PGM_OK;
 }
@@ -301,49 +330,6 @@ static void progress(const ExecOptions *o, const PlanTable *t, const TableStats 
 {
     if (o->verbose)
         fprintf(stderr, "pgmap: %s: %ld rows read, %ld rejected\n", t->label, st->read, st->rejected);
-}
-
-void lastrow_init(LastRow *l, const int *src, size_t n)
-{
-    memset(l, 0, sizeof *l);
-    l->src = src;
-    l->n = n;
-    l->vals = xcalloc(n + 1, sizeof *l->vals);
-    buf_init(&l->store);
-}
-
-void lastrow_free(LastRow *l)
-{
-    free(l->vals);
-    buf_free(&l->store);
-    memset(l, 0, sizeof *l);
-}
-
-/* Copies the tracked values of row: they borrow the source's memory only
- * until the next row, and the last batch is flushed after the end. */
-static void lastrow_keep(LastRow *l, const Value *row)
-{
-    buf_reset(&l->store);
-    size_t *off = l->n ? xcalloc(l->n, sizeof *off) : NULL;
-    for (size_t k = 0; k < l->n; k++) {
-        const Value *v = &row[l->src[k]];
-        l->vals[k] = *v;
-        off[k] = l->store.len;
-        if (v->kind == VAL_TEXT || v->kind == VAL_BLOB)
-            buf_append(&l->store, v->s ? v->s : "", v->len);
-    }
-    for (size_t k = 0; k < l->n; k++)
-        if (l->vals[k].kind == VAL_TEXT || l->vals[k].kind == VAL_BLOB)
-            l->vals[k].s = l->store.data ? l->store.data + off[k] : "";
-    free(off);
-    l->any = 1;
-}
-
-void lastrow_pos(const LastRow *l, StatePos *out)
-{
-    statepos_free(out);
-    for (size_t k = 0; l->any && k < l->n; k++)
-        statepos_add(out, &l->vals[k]);
 }
 
 int exec_prepare_lookups(PGconn *c, const PlanTable *t, PgmError *e)
@@ -375,9 +361,14 @@ static int take_row(RowCtx *x, const ExecOptions *o, LastRow *last, long batch)
     Batch *b = x->b;
     st->read++;
     x->rownum = st->read;
+    x->quiet = x->rownum <= x->quiet_upto;
     arena_reset(x->scratch);
     if (convert_row(x) != PGM_OK || over_limit(t, st, x->e))
         return PGM_FAIL;
+    if (x->nobinary) {   /* exec_table ends the attempt: LOADER_RETRY */
+        x->L->binary_refused = 1;
+        return PGM_FAIL;
+    }
     if (last)
         lastrow_keep(last, x->row);
     if (loader_stream_push(x->L, t, b, x->e) != PGM_OK)
@@ -387,6 +378,26 @@ static int take_row(RowCtx *x, const ExecOptions *o, LastRow *last, long batch)
     int rc = loader_flush(x->L, t, b, st, x->e);
     progress(o, t, st);
     return rc != PGM_OK || over_limit(t, st, x->e) ? PGM_FAIL : PGM_OK;
+}
+
+/* The one-COPY load of a created table (Loader.freeze) opens its COPY
+ * before the first row, in binary when L->binary and every column's type
+ * can travel so; 1 binary, 0 text, -1 failed (e set). */
+static int table_binary(Loader *L, const ExecOptions *o, const PlanTable *t, PgmError *e)
+{
+    if (!L->freeze) {
+        L->binary = 0;
+        return 0;
+    }
+    for (size_t i = 0; i < t->ncols && L->binary; i++)
+        L->binary = pgbin_kind_ok(t->cols[i].tcol->type.kind);
+    if (L->binary && t->dedup)
+        L->binary = 0;
+    if (loader_freeze_open(L, t, e) != PGM_OK)
+        return -1;
+    if (o->verbose && L->freeze)
+        fprintf(stderr, "pgmap: %s: one COPY FREEZE, %s format\n", t->label, L->binary ? "binary" : "text");
+    return L->freeze && L->binary;
 }
 
 /* Streams one table through its program into batches. */
@@ -409,14 +420,17 @@ int exec_table(Loader *L, Reader *src, const ExecOptions *o, const PlanTable *t,
     long batch = o->batch_override > 0 ? o->batch_override : t->batch;
     size_t ncols = src->ops->ncolumns(cur);
     Value *row = xcalloc(ncols ? ncols : 1, sizeof *row);
+    int rc = PGM_OK, more = 0;
     Arena *scratch = arena_new();
     Batch b;
     batch_init(&b);
     RowCtx x = {.t = t, .row = row, .scratch = scratch, .L = L, .st = st, .b = &b,
-                .rownum = st->read, .e = e, .quiet = rd && rd->quiet};
+                .rownum = st->read, .e = e, .quiet_upto = rd ? rd->quiet_upto : 0};
+    x.binary = table_binary(L, o, t, e);
+    if (x.binary < 0)
+        rc = PGM_FAIL;
     buf_init(&x.cast);
     buf_init(&x.key);
-    int rc = PGM_OK, more = 0;
     while (rc == PGM_OK && (more = src->ops->next(cur, row, e)) == 1)
         rc = take_row(&x, o, last, batch);
     if (more < 0)
@@ -430,6 +444,8 @@ int exec_table(Loader *L, Reader *src, const ExecOptions *o, const PlanTable *t,
     if (rc == PGM_OK && over_limit(t, st, e))
         rc = PGM_FAIL;
     loader_stream_abort(L);   /* only when a failure left a COPY open */
+    if (rc != PGM_OK && L->binary_refused)
+        rc = loader_freeze_cancel(L, e);
     buf_free(&x.cast);
     buf_free(&x.key);
     batch_free(&b);

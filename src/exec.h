@@ -32,6 +32,9 @@ typedef struct LastRow {
 
 void lastrow_init(LastRow *l, const int *src, size_t n);
 void lastrow_free(LastRow *l);
+/* Copies the tracked values of row: they borrow the source's memory only
+ * until the next row, and the last batch is flushed after the end. */
+void lastrow_keep(LastRow *l, const Value *row);
 /* The kept values as a state position (empty when no row was read). */
 void lastrow_pos(const LastRow *l, StatePos *out);
 
@@ -42,8 +45,9 @@ typedef struct TableRead {
     const Value *params;
     size_t nparams;
     LastRow *last;         /* NULL = not tracked */
-    int quiet;             /* a second pass after a failed one-COPY load (loader.h):
-                            * its conversion problems are already counted and written */
+    long quiet_upto;       /* a second pass after a one-COPY load that stopped (loader.h):
+                            * rows numbered up to this were converted by the first,
+                            * which counted and wrote their problems */
 } TableRead;
 
 /* Streams one table: reads, converts, batches, flushes (each flush calls

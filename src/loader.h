@@ -59,11 +59,24 @@ typedef struct Loader {
      * and commits, or on a refusal rolls back and returns LOADER_RETRY, and
      * the table is loaded again the batched way. */
     int freeze;
+    /* With freeze: the COPY is in binary format (pgbinary.h), which spares
+     * the server parsing every value's text.  binary_refused: a value
+     * binary cannot carry was met; the attempt is cancelled
+     * (loader_freeze_cancel) and the table loaded again as text. */
+    int binary;
+    int binary_refused;
 } Loader;
 
 /* loader_flush of a one-COPY load the server refused: rolled back, load
  * the table again in batches (the refused rows are then isolated). */
 enum { LOADER_RETRY = 2 };
+
+/* Opens the one-COPY load's transaction and COPY (when L->freeze and not
+ * yet open); clears L->freeze when the server will not (then batched). */
+int loader_freeze_open(Loader *L, const PlanTable *t, PgmError *e);
+/* Rolls back a one-COPY load that stopped (its COPY already ended):
+ * LOADER_RETRY, or PGM_FAIL when the connection failed. */
+int loader_freeze_cancel(Loader *L, PgmError *e);
 
 /* Sends the batch's complete rows to the server once a chunk's worth has
  * gathered, opening the batch's transaction and COPY at the first chunk

@@ -16,6 +16,7 @@
  * stays one batch: each flush sends its rows and forgets them. */
 #include "loader.h"
 #include "loader_internal.h"
+#include "pgbinary.h"
 #include "pgconn.h"
 
 #include <stdlib.h>
@@ -25,8 +26,10 @@
  * foreign key of another table references this one, so it cannot be
  * emptied; a partitioned table), the load goes on the batched way:
  * L->freeze is cleared and PGM_OK returned.  PGM_FAIL: the connection. */
-static int freeze_open(Loader *L, const PlanTable *t, PgmError *e)
+int loader_freeze_open(Loader *L, const PlanTable *t, PgmError *e)
 {
+    if (!L->freeze || L->streaming)
+        return PGM_OK;
     Buf sql;
     buf_init(&sql);
     /* copy_sql is "COPY <table> (<columns>) FROM STDIN": the table is what
@@ -39,10 +42,15 @@ static int freeze_open(Loader *L, const PlanTable *t, PgmError *e)
     PQclear(r);
     if (ok) {
         buf_reset(&sql);
-        buf_printf(&sql, "%s (FREEZE)", t->copy_sql);
+        buf_printf(&sql, "%s (FREEZE%s)", t->copy_sql, L->binary ? ", FORMAT binary" : "");
         r = PQexec(L->c, sql.data);
         ok = r && PQresultStatus(r) == PGRES_COPY_IN;
         PQclear(r);
+    }
+    if (ok && L->binary) {
+        buf_reset(&sql);
+        pgbin_header(&sql);
+        ok = PQputCopyData(L->c, sql.data, (int)sql.len) == 1;
     }
     buf_free(&sql);
     if (ok) {
@@ -51,6 +59,7 @@ static int freeze_open(Loader *L, const PlanTable *t, PgmError *e)
         return PGM_OK;
     }
     L->freeze = 0;
+    L->binary = 0;
     if (PQstatus(L->c) != CONNECTION_OK) {
         err_set(e, "target: %s: %s", t->label, PQerrorMessage(L->c));
         return PGM_FAIL;
@@ -60,7 +69,7 @@ static int freeze_open(Loader *L, const PlanTable *t, PgmError *e)
 
 int loader_freeze_push(Loader *L, const PlanTable *t, const Batch *b, PgmError *e)
 {
-    if (!L->streaming && freeze_open(L, t, e) != PGM_OK)
+    if (loader_freeze_open(L, t, e) != PGM_OK)
         return PGM_FAIL;
     if (!L->freeze)   /* the server would not: batched from here */
         return loader_stream_push(L, t, b, e);
@@ -73,7 +82,15 @@ int loader_freeze_push(Loader *L, const PlanTable *t, const Batch *b, PgmError *
 static int freeze_end(Loader *L, const PlanTable *t, long *copied, PgmError *e)
 {
     L->streaming = 0;
-    int ok = PQputCopyEnd(L->c, NULL) == 1;
+    int ok = 1;
+    if (L->binary) {
+        Buf tr;
+        buf_init(&tr);
+        pgbin_trailer(&tr);
+        ok = PQputCopyData(L->c, tr.data, (int)tr.len) == 1;
+        buf_free(&tr);
+    }
+    ok = ok && PQputCopyEnd(L->c, NULL) == 1;
     PGresult *r = PQgetResult(L->c);
     int rc = 0;
     if (ok && r && PQresultStatus(r) == PGRES_COMMAND_OK) {
@@ -94,7 +111,7 @@ static int freeze_end(Loader *L, const PlanTable *t, long *copied, PgmError *e)
 
 int loader_freeze_flush(Loader *L, const PlanTable *t, Batch *b, TableStats *st, PgmError *e)
 {
-    if (!L->streaming && freeze_open(L, t, e) != PGM_OK)
+    if (loader_freeze_open(L, t, e) != PGM_OK)
         return PGM_FAIL;
     if (!L->freeze)
         return loader_flush(L, t, b, st, e);
@@ -128,4 +145,11 @@ int loader_freeze_flush(Loader *L, const PlanTable *t, Batch *b, TableStats *st,
     PgmError ignore = {0};   /* the first error is the one to report */
     pg_exec(L->c, "ROLLBACK", &ignore);
     return end == 1 ? LOADER_RETRY : PGM_FAIL;
+}
+
+int loader_freeze_cancel(Loader *L, PgmError *e)
+{
+    if (pg_exec(L->c, "ROLLBACK", e) != PGM_OK)
+        return PGM_FAIL;
+    return LOADER_RETRY;
 }

@@ -180,26 +180,32 @@ static int begin_run(RunCtx *x)
     return exec_truncate_replaced(p, s->c, &s->e);
 }
 
-/* exec_table, and after a one-COPY load the server refused
- * (LOADER_RETRY), the batched load of the same rows: its counts start
- * over but for the conversion problems the first pass counted and wrote,
- * which the second pass, quiet, does not repeat. */
+/* exec_table, and after a one-COPY load that stopped (LOADER_RETRY) the
+ * same rows again: as text with FREEZE when a value could not travel in
+ * binary, else (the server refused rows) the batched way.  The counts
+ * start over but for the conversion problems of the rows the first pass
+ * converted, which the second pass, quiet for those rows, does not
+ * repeat. */
 static int load_with_retry(RunJob *j, Loader *L, const PlanTable *t, TableRead *rd, TableStats *st)
 {
     const RunCtx *x = j->x;
     TableStats before = *st;
-    int rc = exec_table(L, j->src, &x->eo, t, rd, st, j->e);
-    if (rc != LOADER_RETRY)
-        return rc;
-    long rejected = st->rejected, nulled = st->nulled;
-    *st = before;
-    st->rejected = rejected;
-    st->nulled = nulled;
-    L->freeze = 0;
-    rd->quiet = 1;
-    lastrow_free(&j->last);
-    lastrow_init(&j->last, t->order_src, t->norder);
-    return exec_table(L, j->src, &x->eo, t, rd, st, j->e);
+    int rc;
+    /* at most twice again: binary, text with FREEZE, batched */
+    while ((rc = exec_table(L, j->src, &x->eo, t, rd, st, j->e)) == LOADER_RETRY) {
+        long rejected = st->rejected, nulled = st->nulled;
+        if (st->read > rd->quiet_upto)
+            rd->quiet_upto = st->read;
+        *st = before;
+        st->rejected = rejected;
+        st->nulled = nulled;
+        if (!L->binary_refused)
+            L->freeze = 0;
+        L->binary = L->binary_refused = 0;
+        lastrow_free(&j->last);
+        lastrow_init(&j->last, t->order_src, t->norder);
+    }
+    return rc;
 }
 
 /* Step 3 for one table: skip it, continue it, or load it. */
@@ -248,6 +254,7 @@ int run_load_table(RunJob *j, size_t i)
      * quietly for the conversion problems the first pass counted. */
     L.freeze = x->use_state && !L.in_tx && t->created && !t->stage_name && !rd.sql &&
                !exec_lookups_need_connection(t);
+    L.binary = L.freeze && x->L.binary;
     j->L_active = &L;
     double t0 = exec_now();
     if (rc == PGM_OK)
@@ -325,6 +332,10 @@ static int execute(RunCtx *x, ExecResult *res)
     x->eo = (ExecOptions){x->o->dry_run, x->o->batch, x->o->verbose};
     x->L = (Loader){.c = s->c, .in_tx = x->o->dry_run || x->o->single_tx, .rejects = x->rl,
                     .report = &x->rep, .checkpoint = x->use_state ? run_checkpoint : NULL};
+    /* binary COPY unless PGMAP_COPY_FORMAT=text (a diagnostic switch, in
+     * pgmap(1): to compare the two, or to rule binary out) */
+    const char *fmt = getenv("PGMAP_COPY_FORMAT");
+    x->L.binary = !(fmt && strcmp(fmt, "text") == 0);
     x->after_owner = run_after_owners(p);
     if (x->after_owner && x->use_state)
         x->L.table_done = run_after_table;
