@@ -35,6 +35,19 @@ void init_translate(IDb *db);
 int init_count_orphans(sqlite3 *s, IDb *db, PgmError *e);
 /* One foreign key's orphans; the examples are allocated in arena. */
 int init_count_orphans_of(sqlite3 *s, IDb *db, const ITable *t, IFk *fk, Arena *arena, PgmError *e);
+/* One orphan example, the current row's n first columns ("5", "(1, x)"),
+ * appended to ex without a separator. */
+void init_orphan_example(Buf *ex, sqlite3_stmt *st, size_t n);
+
+/* init_fk_hash.c: the same count as a hashed anti-join (two sequential
+ * scans instead of one index probe per child row) in bounded memory.
+ * Returns 1 when it counted (fk->orphans and fk->orphan_examples set),
+ * 0 when it does not apply or failed (fk untouched: use the SQL path). */
+int init_count_orphans_hashed(sqlite3 *s, IDb *db, const ITable *t, IFk *fk, Arena *arena);
+/* Parent keys held at once (the hash table has twice as many slots);
+ * more keys are split into passes.  0 turns the hash path off.  Returns
+ * the previous limit.  For tests: not to be called while counts run. */
+size_t init_orphans_hash_limit(size_t max_keys);
 /* init_par.c: init_scan and init_count_orphans with `jobs` readers at
  * once, each on its own connection to path (jobs <= 1: one after another
  * on s). */

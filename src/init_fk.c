@@ -41,9 +41,8 @@ static char *orphan_sql(const ITable *t, const ITable *p, const IFk *fk)
     return buf_steal(&b);
 }
 
-static void add_example(Buf *ex, sqlite3_stmt *st, size_t n)
+void init_orphan_example(Buf *ex, sqlite3_stmt *st, size_t n)
 {
-    buf_puts(ex, ex->len ? ", " : "");
     if (n > 1)
         buf_putc(ex, '(');
     for (size_t i = 0; i < n; i++) {
@@ -56,8 +55,18 @@ static void add_example(Buf *ex, sqlite3_stmt *st, size_t n)
         buf_putc(ex, ')');
 }
 
+static void add_example(Buf *ex, sqlite3_stmt *st, size_t n)
+{
+    buf_puts(ex, ex->len ? ", " : "");
+    init_orphan_example(ex, st, n);
+}
+
 int init_count_orphans_of(sqlite3 *s, IDb *db, const ITable *t, IFk *fk, Arena *arena, PgmError *e)
 {
+    /* Two sequential scans instead of an index probe per child row; the
+     * query below when it does not apply (collations, affinities) or fails. */
+    if (init_count_orphans_hashed(s, db, t, fk, arena))
+        return PGM_OK;
     const ITable *p = idb_table(db, fk->parent);
     char *sql = orphan_sql(t, p, fk);
     sqlite3_stmt *st = NULL;

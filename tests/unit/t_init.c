@@ -1,8 +1,9 @@
 /* t_init.c - unit tests for init's rules: names (snake_case, 63-byte
- * shortening without collisions) and the type chosen for each kind of
- * stored values (docs/type-mapping.md), on an in-memory SQLite database
- * built here, through the same catalog, scan, naming, type and
- * translation steps `pgmap init` runs. */
+ * shortening without collisions), the type chosen for each kind of
+ * stored values (docs/type-mapping.md) and the orphans of foreign keys
+ * (the hash path of init_fk_hash.c against the SQL path), on in-memory
+ * SQLite databases built here, through the same catalog, scan, naming,
+ * type and translation steps `pgmap init` runs. */
 #include <sqlite3.h>
 #include <string.h>
 
@@ -22,8 +23,7 @@ static void test_snake(void)
     arena_free(a);
 }
 
-/* Builds a database from SQL and runs init's analysis on it. */
-static IDb *analyse(const char *sql, Naming naming)
+static sqlite3 *fixture(const char *sql)
 {
     sqlite3 *s = NULL;
     sqlite3_open(":memory:", &s);
@@ -32,6 +32,12 @@ static IDb *analyse(const char *sql, Naming naming)
         diag("fixture SQL failed: %s", err);
         sqlite3_free(err);
     }
+    return s;
+}
+
+/* Runs init's analysis on the database open in s. */
+static IDb *analyse_on(sqlite3 *s, Naming naming)
+{
     IDb *db = idb_new();
     db->path = "mem";
     db->schema = "public";
@@ -47,6 +53,14 @@ static IDb *analyse(const char *sql, Naming naming)
         rc = init_count_orphans(s, db, &e);
     }
     ok(rc == PGM_OK, "analysis succeeds%s%s", e.set ? ": " : "", e.msg);
+    return db;
+}
+
+/* Builds a database from SQL and runs init's analysis on it. */
+static IDb *analyse(const char *sql, Naming naming)
+{
+    sqlite3 *s = fixture(sql);
+    IDb *db = analyse_on(s, naming);
     sqlite3_close(s);
     return db;
 }
@@ -151,11 +165,139 @@ static void test_keys_and_names(void)
     idb_free(db);
 }
 
+/* ---- orphans: the hash path (init_fk_hash.c) against the SQL path ---- */
+
+/* One foreign key's orphans, counted three ways: the SQL path alone (the
+ * reference), the hash path alone, and init_count_orphans_of as init runs
+ * it (hash path or fall back).  hashed says whether the hash path applied. */
+typedef struct Counts {
+    long long sql, hash, init;
+    const char *ex_sql, *ex_hash, *ex_init;
+    int hashed;
+} Counts;
+
+static long long count_once(sqlite3 *s, IDb *db, ITable *t, IFk *fk, int how, const char **ex)
+{
+    PgmError e = {0};
+    fk->orphans = 0;
+    fk->orphan_examples = NULL;
+    if (how == 0 && init_count_orphans_hashed(s, db, t, fk, db->arena) == 0)
+        fk->orphans = -1;
+    if (how == 1 && init_count_orphans_of(s, db, t, fk, db->arena, &e) != PGM_OK) {
+        diag("counting orphans of %s: %s", t->name, e.msg);
+        fk->orphans = -2;
+    }
+    *ex = fk->orphan_examples;
+    return fk->orphans;
+}
+
+static Counts count_three(sqlite3 *s, IDb *db, const char *child, size_t max_keys)
+{
+    Counts c = {0};
+    ITable *t = idb_table(db, child);
+    IFk *fk = &t->fks[0];
+    size_t old = init_orphans_hash_limit(0);
+    c.sql = count_once(s, db, t, fk, 1, &c.ex_sql);
+    init_orphans_hash_limit(max_keys);
+    c.hash = count_once(s, db, t, fk, 0, &c.ex_hash);
+    c.hashed = c.hash >= 0;
+    c.init = count_once(s, db, t, fk, 1, &c.ex_init);
+    init_orphans_hash_limit(old);
+    return c;
+}
+
+/* The SQL path finds want orphans with these examples; the hash path
+ * applies (or not) and, when it does, finds the same. */
+static void orphans_are(sqlite3 *s, IDb *db, const char *child, size_t max_keys, int hashed,
+                        long long want, const char *want_ex)
+{
+    Counts c = count_three(s, db, child, max_keys);
+    is_int(c.sql, want, "%s: the SQL path counts %lld orphans", child, want);
+    is_str(c.ex_sql, want_ex, "%s: the SQL path's examples", child);
+    is_int(c.hashed, hashed, "%s: the hash path %s", child, hashed ? "applies" : "does not apply");
+    if (hashed) {
+        is_int(c.hash, c.sql, "%s: the hash path counts what the SQL path counts", child);
+        is_str(c.ex_hash, c.ex_sql, "%s: the hash path keeps the same examples", child);
+    }
+    is_int(c.init, c.sql, "%s: init_count_orphans_of counts what the SQL path counts", child);
+    is_str(c.ex_init, c.ex_sql, "%s: init_count_orphans_of keeps the same examples", child);
+}
+
+static const char orphan_fixture[] =
+    /* no declared type: values compared as stored, INTEGER = REAL by value */
+    "CREATE TABLE pn (k PRIMARY KEY);"
+    "INSERT INTO pn VALUES (5), (7.5), ('a'), (x'62'), (0.0), (9007199254740992), (1e300), (-3),"
+    " (CAST(x'610062' AS TEXT));"
+    "CREATE TABLE cn (k REFERENCES pn (k));"
+    "INSERT INTO cn VALUES (''), (5.0), (5), (7.5), ('a'), (x'61'), ('b'), (x'62'), (0), (-0.0),"
+    " (9007199254740993), (9007199254740992.0), (1e300), (6), (NULL), (-3.0), (7.25),"
+    " (CAST(x'610062' AS TEXT)), (CAST(x'610063' AS TEXT)), ('5'), (x'05');"
+    /* two columns, NULLs in one (skipped in the child, unmatched in the parent) */
+    "CREATE TABLE pm (a INTEGER, b TEXT, PRIMARY KEY (a, b));"
+    "INSERT INTO pm VALUES (1, 'x'), (2, 'y'), (1, NULL);"
+    "CREATE TABLE cm (a INTEGER, b TEXT, FOREIGN KEY (a, b) REFERENCES pm (a, b));"
+    "INSERT INTO cm VALUES (1, 'x'), (1, 'y'), (NULL, 'zz'), (1, NULL), (2, 'y'), (3, 'x'), (2, 'Y'),"
+    " (NULL, NULL), (2, 'a long text of more than thirty characters');"
+    "CREATE TABLE cm2 (a INTEGER, b TEXT, FOREIGN KEY (a, b) REFERENCES pm (a, b));"
+    "INSERT INTO cm2 SELECT * FROM cm WHERE b LIKE 'a long%' OR a = 1;"
+    /* NOCASE on the parent: 'ab' has a parent, the hash path cannot say so */
+    "CREATE TABLE pc (k TEXT COLLATE NOCASE PRIMARY KEY);"
+    "INSERT INTO pc VALUES ('Ab');"
+    "CREATE TABLE cc (k TEXT REFERENCES pc (k));"
+    "INSERT INTO cc VALUES ('ab'), ('AB'), ('zz');"
+    /* INTEGER parent, TEXT child: '1' is converted and matches 1 */
+    "CREATE TABLE pa (k INTEGER PRIMARY KEY);"
+    "INSERT INTO pa VALUES (1), (2);"
+    "CREATE TABLE ca (k TEXT REFERENCES pa (k));"
+    "INSERT INTO ca VALUES ('1'), ('3'), ('x'), (' 2');"
+    /* STRICT ANY: no affinity there, NUMERIC elsewhere: left to SQL */
+    "CREATE TABLE pany (k ANY PRIMARY KEY) STRICT;"
+    "INSERT INTO pany VALUES (1), ('1');"
+    "CREATE TABLE cany (k ANY REFERENCES pany (k)) STRICT;"
+    "INSERT INTO cany VALUES (1.0), ('1'), (x'31'), (2);"
+    /* many keys, WITHOUT ROWID parent: for small partitions */
+    "CREATE TABLE pw (k TEXT PRIMARY KEY, v INTEGER) WITHOUT ROWID;"
+    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 40)"
+    " INSERT INTO pw SELECT 'key' || i, i FROM n;"
+    "CREATE TABLE cw (id INTEGER PRIMARY KEY, k TEXT REFERENCES pw (k));"
+    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100)"
+    " INSERT INTO cw SELECT i, CASE WHEN i % 7 = 0 THEN 'gone' || i ELSE 'key' || (i % 45) END FROM n;";
+
+static void test_orphans_hash(void)
+{
+    sqlite3 *s = fixture(orphan_fixture);
+    IDb *db = analyse_on(s, NAMING_KEEP);
+    size_t big = (size_t)1 << 20;
+    /* '', x'61' (not the text 'a'), 'b' (not the blob x'62'), 2^53 + 1 (not
+     * 2^53), 6, 7.25, 'a\0c', '5' (text, not 5), x'05' (blob, not 5) */
+    orphans_are(s, db, "cn", big, 1, 9, "a, b");
+    orphans_are(s, db, "cm", big, 1, 4, "(1, y), (3, x), (2, Y)");
+    orphans_are(s, db, "cm2", big, 1, 2, "(1, y), (2, a long text of more than thirt...)");
+    orphans_are(s, db, "cc", big, 0, 1, "zz");
+    orphans_are(s, db, "ca", big, 0, 2, "3, x");   /* ' 2' is 2 too */
+    orphans_are(s, db, "cany", big, 0, 2, "1, 2");
+    /* 100 rows: 14 'gone', and key0 or key41..key44 (i % 45 = 0 or > 40)
+     * for i = 41, 43, 44, 45, 86, 87, 88, 89, 90 */
+    long long want = 14 + 9;
+    const char *ex = "gone7, gone14, gone21";
+    orphans_are(s, db, "cw", big, 1, want, ex);
+    orphans_are(s, db, "cw", 8, 1, want, ex);    /* 40 keys in 5 passes */
+    orphans_are(s, db, "cw", 1, 1, want, ex);    /* one key per pass */
+    /* a low hint: the first plan overflows and is redone from the keys seen */
+    idb_table(db, "pw")->rows = 0;
+    orphans_are(s, db, "cw", 4, 1, want, ex);
+    orphans_are(s, db, "cn", 1, 1, 9, "a, b");
+    orphans_are(s, db, "cm", 1, 1, 4, "(1, y), (3, x), (2, Y)");
+    idb_free(db);
+    sqlite3_close(s);
+}
+
 int main(void)
 {
     plan_lazy();
     test_snake();
     test_types();
     test_keys_and_names();
+    test_orphans_hash();
     return done_testing();
 }
