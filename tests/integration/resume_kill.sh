@@ -490,7 +490,13 @@ scenario "time 20%" "time:$(frac 0.2)"
 scenario "time 45%" "time:$(frac 0.45)"
 
 # ---- 14: a lost connection ----
+# The shell reads the progress lines behind pgmap (they wait in the FIFO):
+# a load fast enough can be over before the line is read, with nothing
+# left to terminate.  The after part's sleep keeps pgmap's session there
+# until the terminate lands, wherever it lands.
+AFTER_DELAY=2
 scenario "lost connection" "terminate:$(nth acct.events mid)"
+AFTER_DELAY=
 
 # ---- 15: four interruptions in a row, each run resuming the one before ----
 scenario "chain" "line:5" "line:12" "terminate:8" "time:$(frac 0.15)"
