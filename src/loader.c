@@ -338,6 +338,27 @@ static int send_batch(Loader *L, const PlanTable *t, const Batch *b, TableStats 
     return send_range(L, t, b, 0, b->nrows, st, rc, &f, e);
 }
 
+int loader_checkpoint_commit(Loader *L, const PlanTable *t, const TableStats *st, int commit, PgmError *e)
+{
+    /* --jobs: this job's reject lines join the file, and the checkpoint
+     * records the file's length, under the file's lock until the commit, so
+     * a length a commit records never covers another job's uncommitted
+     * lines */
+    int rc = PGM_OK, locked = L->shared_rejects && L->checkpoint;
+    if (locked) {
+        rejects_lock(L->shared_rejects);
+        rc = rejects_merge(L->rejects, e);
+    }
+    /* the checkpoint commits with the rows it describes */
+    if (rc == PGM_OK && L->checkpoint)
+        rc = L->checkpoint(L->checkpoint_arg, t, st, e);
+    if (rc == PGM_OK && commit)
+        rc = pg_exec(L->c, "COMMIT", e);
+    if (locked)
+        rejects_unlock(L->shared_rejects);
+    return rc;
+}
+
 int loader_flush(Loader *L, const PlanTable *t, Batch *b, TableStats *st, PgmError *e)
 {
     if (L->freeze)
@@ -352,26 +373,12 @@ int loader_flush(Loader *L, const PlanTable *t, Batch *b, TableStats *st, PgmErr
         rc = loader_dedup_finish(L, t, st, e);
     if (rc == PGM_OK && L->finishing && L->table_done)
         rc = L->table_done(L->checkpoint_arg, t, e);
-    /* --jobs: this job's reject lines join the file, and the checkpoint
-     * records the file's length, under the file's lock until the commit, so
-     * a length a commit records never covers another job's uncommitted
-     * lines */
-    int locked = rc == PGM_OK && L->shared_rejects && L->checkpoint;
-    if (locked) {
-        rejects_lock(L->shared_rejects);
-        rc = rejects_merge(L->rejects, e);
-    }
-    /* the checkpoint commits with the rows it describes */
-    if (rc == PGM_OK && L->checkpoint)
-        rc = L->checkpoint(L->checkpoint_arg, t, st, e);
-    if (!L->in_tx && rc == PGM_OK) {
-        rc = pg_exec(L->c, "COMMIT", e);
-    } else if (!L->in_tx) {
+    if (rc == PGM_OK)
+        rc = loader_checkpoint_commit(L, t, st, !L->in_tx, e);
+    if (rc != PGM_OK && !L->in_tx) {
         PgmError ignore = {0};   /* the first error is the one to report */
         pg_exec(L->c, "ROLLBACK", &ignore);
     }
-    if (locked)
-        rejects_unlock(L->shared_rejects);
     batch_clear(b);
     return rc;
 }

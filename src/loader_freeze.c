@@ -126,19 +126,8 @@ int loader_freeze_flush(Loader *L, const PlanTable *t, Batch *b, TableStats *st,
     if (end == 0) {
         st->inserted += copied;
         rc = L->table_done ? L->table_done(L->checkpoint_arg, t, e) : PGM_OK;
-        /* --jobs: as in loader_flush, the job's reject lines join the file
-         * under its lock, held until the commit */
-        int locked = rc == PGM_OK && L->shared_rejects && L->checkpoint;
-        if (locked) {
-            rejects_lock(L->shared_rejects);
-            rc = rejects_merge(L->rejects, e);
-        }
-        if (rc == PGM_OK && L->checkpoint)
-            rc = L->checkpoint(L->checkpoint_arg, t, st, e);
         if (rc == PGM_OK)
-            rc = pg_exec(L->c, "COMMIT", e);
-        if (locked)
-            rejects_unlock(L->shared_rejects);
+            rc = loader_checkpoint_commit(L, t, st, 1, e);
         if (rc == PGM_OK)
             return PGM_OK;
     }

@@ -33,6 +33,10 @@ int loader_step(Loader *L, const char *sql, ExecStatusType want, PGresult **keep
 /* Sends the batch's complete rows not sent yet into the open COPY. */
 int loader_stream_send(Loader *L, const Batch *b, PgmError *e);
 
+/* The end of a transaction of rows: under --jobs the job's reject lines
+ * join the run's file (under its lock until the commit), the checkpoint,
+ * and COMMIT when commit is set. */
+int loader_checkpoint_commit(Loader *L, const PlanTable *t, const TableStats *st, int commit, PgmError *e);
 /* loader_freeze.c: the one-COPY load (Loader.freeze). */
 int loader_freeze_push(Loader *L, const PlanTable *t, const Batch *b, PgmError *e);
 int loader_freeze_flush(Loader *L, const PlanTable *t, Batch *b, TableStats *st, PgmError *e);
