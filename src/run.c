@@ -388,6 +388,11 @@ int cmd_run(int argc, char **argv)
     int rc = parse_options("run", argc, argv, &o);
     if (rc >= 0)
         return rc;
+    const char *fmt = getenv("PGMAP_COPY_FORMAT");
+    if (fmt && *fmt && strcmp(fmt, "text") != 0 && strcmp(fmt, "binary") != 0) {
+        fprintf(stderr, "pgmap: PGMAP_COPY_FORMAT is \"%.40s\": text or binary expected\n", fmt);
+        return EXIT_USAGE;
+    }
     Session s;
     memset(&s, 0, sizeof s);
     RunCtx x;

@@ -122,6 +122,10 @@ is "$(PGTZ=UTC pg_psql -c "SELECT tz FROM b.v WHERE id = 2")" "1849-12-31 23:50:
 is "$(pg_psql -c "SELECT count(*) FILTER (WHERE NOT all_frozen) || '/' || (count(*) > 0)::text FROM pg_visibility_map('b.z')")" \
    "0/true" "b.z, loaded again as text, still with COPY FREEZE"
 
+PGMAP_COPY_FORMAT=binray run_pgmap run "$MAP" --target "dbname=txt"
+is "$STATUS" "64" "PGMAP_COPY_FORMAT misspelt: a usage error, nothing loaded"
+like "$(cat "$ERR")" "text or binary expected" "PGMAP_COPY_FORMAT misspelt: says what it takes"
+
 run_pgmap verify "$MAP"
 is "$STATUS" "0" "pgmap verify of the binary load: no difference"
 like "$(cat "$OUT")" "every value compared" "verify compared every value"
