@@ -517,15 +517,22 @@ static void column_list(Buf *b, const char *alias, const ITable *t, const IFk *f
     }
 }
 
+/* "SELECT <alias>cols FROM <table> AS <alias>": the key columns of the
+ * child (child = 1) or the parent. */
+static void select_keys(Buf *b, const char *alias, const ITable *t, const IFk *fk, int child)
+{
+    buf_puts(b, "SELECT ");
+    column_list(b, child ? "c." : "p.", t, fk, child);
+    buf_puts(b, " FROM ");
+    sql_quote_ident(b, t->name);
+    buf_puts(b, alias);
+}
+
 static char *parent_sql(const ITable *p, const IFk *fk)
 {
     Buf b;
     buf_init(&b);
-    buf_puts(&b, "SELECT ");
-    column_list(&b, "p.", p, fk, 0);
-    buf_puts(&b, " FROM ");
-    sql_quote_ident(&b, p->name);
-    buf_puts(&b, " AS p");
+    select_keys(&b, " AS p", p, fk, 0);
     return buf_steal(&b);
 }
 
@@ -534,11 +541,8 @@ static char *child_sql(const ITable *t, const IFk *fk)
 {
     Buf b;
     buf_init(&b);
-    buf_puts(&b, "SELECT ");
-    column_list(&b, "c.", t, fk, 1);
-    buf_puts(&b, " FROM ");
-    sql_quote_ident(&b, t->name);
-    buf_puts(&b, " AS c WHERE ");
+    select_keys(&b, " AS c", t, fk, 1);
+    buf_puts(&b, " WHERE ");
     for (size_t i = 0; i < fk->ncols; i++) {
         buf_puts(&b, i ? " AND c." : "c.");
         sql_quote_ident(&b, t->cols[fk->cols[i]].name);

@@ -11,35 +11,20 @@
 
 #include "timeparse.h"
 
-static void put_u16(Buf *out, unsigned v)
+/* The low n bytes of v, most significant first. */
+static void put_be(Buf *out, uint64_t v, int n)
 {
-    buf_reserve(out, 2);
+    buf_reserve(out, (size_t)n);
     unsigned char *p = (unsigned char *)out->data + out->len;
-    p[0] = (unsigned char)(v >> 8);
-    p[1] = (unsigned char)v;
-    out->len += 2;
+    for (int i = 0; i < n; i++)
+        p[i] = (unsigned char)(v >> (8 * (n - 1 - i)));
+    out->len += (size_t)n;
     out->data[out->len] = '\0';
 }
 
-static void put_u32(Buf *out, uint32_t v)
-{
-    buf_reserve(out, 4);
-    unsigned char *p = (unsigned char *)out->data + out->len;
-    for (int i = 0; i < 4; i++)
-        p[i] = (unsigned char)(v >> (24 - 8 * i));
-    out->len += 4;
-    out->data[out->len] = '\0';
-}
-
-static void put_u64(Buf *out, uint64_t v)
-{
-    buf_reserve(out, 8);
-    unsigned char *p = (unsigned char *)out->data + out->len;
-    for (int i = 0; i < 8; i++)
-        p[i] = (unsigned char)(v >> (56 - 8 * i));
-    out->len += 8;
-    out->data[out->len] = '\0';
-}
+static void put_u16(Buf *out, unsigned v) { put_be(out, v, 2); }
+static void put_u32(Buf *out, uint32_t v) { put_be(out, v, 4); }
+static void put_u64(Buf *out, uint64_t v) { put_be(out, v, 8); }
 
 int pgbin_kind_ok(PgTypeKind k)
 {
