@@ -69,6 +69,31 @@ static int option_allowed(const char *cmd, int ch)
 }
 
 /* Returns -1 to go on, else the exit code (help printed or usage error). */
+static const char *number_option_usage(int ch)
+{
+    return ch == OPT_LIMIT   ? "--limit expects a positive number of runs"
+           : ch == OPT_BATCH ? "--batch expects a positive number of rows"
+                             : "--jobs expects a number of tables loaded at once (1 to 64)";
+}
+
+/* --limit, --batch, --jobs: 0, or -1 when arg is not a number in range.
+ * (getopt always sets optarg for a required argument; the NULL check is
+ * for the analyzer, which cannot know that.) */
+static int number_option(int ch, const char *arg, Options *o)
+{
+    char *end = NULL;
+    long v = arg ? strtol(arg, &end, 10) : 0;
+    if (!arg || !*arg || *end || v <= 0 || (ch == OPT_JOBS && v > 64))
+        return -1;
+    if (ch == OPT_LIMIT)
+        o->limit = v;
+    else if (ch == OPT_BATCH)
+        o->batch = v;
+    else
+        o->jobs = v;
+    return 0;
+}
+
 int parse_options(const char *cmd, int argc, char **argv, Options *o)
 {
     memset(o, 0, sizeof *o);
@@ -76,7 +101,6 @@ int parse_options(const char *cmd, int argc, char **argv, Options *o)
     opterr = 0;
     int ch;
     while ((ch = getopt_long(argc, argv, "vq", long_options, NULL)) != -1) {
-        char *end = NULL;
         switch (ch) {
         case OPT_SOURCE: o->source = optarg; break;
         case OPT_TARGET: o->target = optarg; break;
@@ -93,28 +117,9 @@ int parse_options(const char *cmd, int argc, char **argv, Options *o)
                 return usage_error(cmd, "--verify takes no value, or =counts or =full");
             o->verify = optarg && strcmp(optarg, "counts") == 0 ? VERIFY_COUNTS : VERIFY_FULL;
             break;
-        case OPT_LIMIT:
-            /* getopt always sets optarg for a required argument; the check
-             * is for the analyzer, which cannot know that */
-            if (!optarg)
-                return usage_error(cmd, "--limit expects a positive number of runs");
-            o->limit = strtol(optarg, &end, 10);
-            if (!*optarg || *end || o->limit <= 0)
-                return usage_error(cmd, "--limit expects a positive number of runs");
-            break;
-        case OPT_BATCH:
-            if (!optarg)
-                return usage_error(cmd, "--batch expects a positive number of rows");
-            o->batch = strtol(optarg, &end, 10);
-            if (!*optarg || *end || o->batch <= 0)
-                return usage_error(cmd, "--batch expects a positive number of rows");
-            break;
-        case OPT_JOBS:
-            if (!optarg)
-                return usage_error(cmd, "--jobs expects a number of tables loaded at once (1 to 64)");
-            o->jobs = strtol(optarg, &end, 10);
-            if (!*optarg || *end || o->jobs < 1 || o->jobs > 64)
-                return usage_error(cmd, "--jobs expects a number of tables loaded at once (1 to 64)");
+        case OPT_LIMIT: case OPT_BATCH: case OPT_JOBS:
+            if (number_option(ch, optarg, o) != 0)
+                return usage_error(cmd, number_option_usage(ch));
             break;
         case OPT_HELP: {
             const Command *c = find_command(cmd);
